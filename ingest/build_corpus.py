@@ -1,0 +1,102 @@
+"""Regenerate ``corpus/licenses/`` from the reference data in ``../shared``.
+
+This is a maintainer tool, run by hand when the manifest changes::
+
+    python -m ingest.build_corpus --shared ../shared --corpus corpus
+
+Nothing at run time reads ``../shared``: the generated files are committed.
+Bodies are copied verbatim; the choosealicense.com text is preferred because it
+keeps the clause numbering, otherwise the ScanCode LicenseDB text is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+log = logging.getLogger(__name__)
+
+SCANCODE_SOURCE = (
+    "ScanCode LicenseDB (scancode-toolkit 32.5.0), licenses/{key}.LICENSE; "
+    "data CC-BY-4.0, Copyright (c) nexB Inc. and others"
+)
+CHOOSEALICENSE_SOURCE = (
+    "choosealicense.com, _licenses/{file}; MIT, Copyright (c) GitHub, Inc. and contributors"
+)
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---[ \t]*\n", re.DOTALL)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Return (front matter, body) of a file that starts with a ``---`` block."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    data = yaml.safe_load(match.group(1)) or {}
+    return data, text[match.end() :]
+
+
+def _strip_blank_edges(body: str) -> str:
+    lines = body.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def build_document(row: dict[str, str], shared: Path) -> str:
+    scancode_file = shared / "data/scancode-licensedb/licenses" / f"{row['scancode_key']}.LICENSE"
+    sc_meta, sc_body = split_front_matter(scancode_file.read_text(encoding="utf-8"))
+    aliases = [a.strip() for a in row.get("aliases", "").split(",") if a.strip()]
+    for extra in (row["scancode_key"],):
+        if extra not in aliases and extra != row["id"]:
+            aliases.append(extra)
+    meta: dict[str, Any] = {
+        "id": row["id"],
+        "title": row["title"],
+        "kind": row["kind"],
+        "spdx": row["spdx_or_licenseref"],
+        "aliases": aliases,
+    }
+    if row.get("choosealicense"):
+        cal_file = shared / "data/choosealicense/licenses" / row["choosealicense"]
+        cal_meta, body = split_front_matter(cal_file.read_text(encoding="utf-8"))
+        meta["source"] = CHOOSEALICENSE_SOURCE.format(file=row["choosealicense"])
+        for tag in ("permissions", "conditions", "limitations"):
+            if cal_meta.get(tag):
+                meta[tag] = list(cal_meta[tag])
+    else:
+        body = sc_body
+        meta["source"] = SCANCODE_SOURCE.format(key=row["scancode_key"])
+    meta["url"] = sc_meta.get("homepage_url") or ""
+    if row.get("osadl"):
+        meta["osadl"] = row["osadl"]
+    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{header}---\n\n{_strip_blank_edges(body)}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    out_dir = args.corpus / "licenses"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (args.shared / "corpus/manifest.tsv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    for row in rows:
+        (out_dir / f"{row['id']}.txt").write_text(build_document(row, args.shared), encoding="utf-8")
+    log.info("wrote %d documents to %s", len(rows), out_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Read and validate corpus files: front matter, encoding, size, duplicates, symlinks.
+
+A file that cannot be used is skipped with its path and a reason a person can act
+on; it never stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest.splitter import DocumentText
+from licenseqa.hashing import sha256_bytes
+
+log = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+SUFFIXES = (".md", ".txt")
+REQUIRED_FIELDS = ("id", "title", "kind")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+_-]{0,99}$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class CorpusDocument:
+    doc_id: str
+    path: Path
+    source: str  # path relative to the repository (or corpus parent), posix
+    digest: str
+    meta: dict[str, Any]
+    text: DocumentText
+
+
+@dataclass
+class LoadResult:
+    documents: list[CorpusDocument] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+class DocumentError(ValueError):
+    """Why one file cannot be used (the message is the skip reason)."""
+
+
+def parse_document(raw: bytes, source: str, suffix: str) -> tuple[dict[str, Any], DocumentText]:
+    """Validate one file's bytes and return its front matter and text, or raise DocumentError."""
+    if not raw.strip():
+        raise DocumentError("empty file")
+    if len(raw) > MAX_FILE_BYTES:
+        raise DocumentError(f"file is {len(raw) / 1_048_576:.1f} MB; the limit is 2 MB")
+    if b"\x00" in raw:
+        raise DocumentError("binary file (contains NUL bytes); expected UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"not valid UTF-8 (byte {exc.start})") from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise DocumentError("missing front matter: the file must start with a '---' YAML block")
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        raise DocumentError(f"malformed front matter{where}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(meta, dict):
+        raise DocumentError("malformed front matter: expected 'key: value' pairs")
+    missing = [k for k in REQUIRED_FIELDS if not isinstance(meta.get(k), str) or not meta[k].strip()]
+    if missing:
+        raise DocumentError(f"front matter lacks {', '.join(missing)}")
+    if not ID_RE.match(meta["id"]):
+        raise DocumentError(
+            f"invalid id {meta['id']!r}: use letters, digits, '.', '+', '_' or '-' (max 100)"
+        )
+    aliases = meta.get("aliases", [])
+    if aliases is None:
+        aliases = []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise DocumentError("front matter 'aliases' must be a list of strings")
+    body = text[match.end() :]
+    if not body.strip():
+        raise DocumentError("no text after the front matter")
+    first_line = match.group(0).count("\n") + 1
+    if not match.group(0).endswith("\n"):
+        first_line += 1
+    doc = DocumentText(
+        doc_id=meta["id"],
+        title=meta["title"].strip(),
+        kind=meta["kind"].strip(),
+        source=source,
+        body=body,
+        first_line=first_line,
+        markdown=suffix == ".md" and re.search(r"^#{1,6}\s", body, re.MULTILINE) is not None,
+    )
+    return meta, doc
+
+
+def _source_name(path: Path, corpus: Path) -> str:
+    """Repository-relative path when the corpus sits in a repository, else corpus-relative."""
+    rel = path.relative_to(corpus)
+    return (Path(corpus.name) / rel).as_posix()
+
+
+def load_corpus(corpus: Path) -> LoadResult:
+    """Load every ``*.md`` / ``*.txt`` file in the sub-folders of ``corpus``.
+
+    Top-level files (``NOTICE.md``, the audit trail) and hidden files are not documents.
+    """
+    corpus = corpus.resolve() if not corpus.is_symlink() else corpus.absolute()
+    result = LoadResult()
+    if not corpus.is_dir():
+        return result
+    root_real = corpus.resolve()
+    seen: dict[str, CorpusDocument] = {}
+    for path in sorted(p for p in corpus.rglob("*") if p.parent != corpus):
+        rel = path.relative_to(corpus)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_dir():
+            continue
+        source = _source_name(path, corpus)
+        if path.suffix.lower() not in SUFFIXES:
+            result.skipped.append(Skipped(source, f"unsupported file type {path.suffix or '(none)'}; use .md or .txt"))
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root_real):
+                result.skipped.append(Skipped(source, "symlink points outside the corpus"))
+                continue
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            result.skipped.append(Skipped(source, f"cannot read file: {exc.strerror}"))
+            continue
+        try:
+            meta, text = parse_document(raw, source, path.suffix.lower())
+        except DocumentError as exc:
+            result.skipped.append(Skipped(source, str(exc)))
+            continue
+        doc = CorpusDocument(meta["id"], path, source, sha256_bytes(raw), meta, text)
+        other = seen.get(doc.doc_id.lower())
+        if other is not None:
+            result.skipped.append(
+                Skipped(source, f"duplicate id {doc.doc_id!r} (already used by {other.source})")
+            )
+            continue
+        seen[doc.doc_id.lower()] = doc
+        result.documents.append(doc)
+    for item in result.skipped:
+        log.warning("skipped %s: %s", item.path, item.reason)
+    return result

@@ -1,0 +1,86 @@
+"""Plain, frozen data passed between the layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause (or one window of a long clause) of a corpus document.
+
+    ``text`` is the clause verbatim: ``source`` lines ``start_line``..``end_line``
+    (1-based, inclusive) contain it. ``embed_text`` adds the document title,
+    section and heading so the clause is findable by the licence's name.
+    """
+
+    doc_id: str
+    title: str
+    kind: str
+    section: str | None
+    heading: str | None
+    text: str
+    source: str
+    start_line: int
+    end_line: int
+    part: int = 0
+    parts: int = 1
+
+    @property
+    def content_hash(self) -> str:
+        from licenseqa.hashing import sha256_text
+
+        return sha256_text(self.embed_text)
+
+    @property
+    def label(self) -> str:
+        """Human citation label, e.g. ``Apache-2.0 §4(d)``."""
+        return f"{self.doc_id} §{self.section}" if self.section else self.doc_id
+
+    @property
+    def embed_text(self) -> str:
+        return context_header(self.title, self.section, self.heading) + "\n" + self.text
+
+
+def context_header(title: str, section: str | None, heading: str | None) -> str:
+    parts = [title]
+    if section:
+        parts.append(f"§{section}")
+    if heading:
+        parts.append(heading)
+    return " — ".join(parts)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved clause with its score and rank (1-based)."""
+
+    clause: Clause
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    section: str | None
+    heading: str | None
+    quote: str
+    source: str
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    retrieved: tuple[Hit, ...]
+    corpus_version: str
+    mode: str = "extractive"
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    timings_ms: dict[str, float] = field(default_factory=dict)
