@@ -82,6 +82,49 @@ def build_document(row: dict[str, str], shared: Path) -> str:
     return f"---\n{header}---\n\n{_strip_blank_edges(body)}"
 
 
+NOTICE_TEMPLATE = """# Third-party material in this corpus
+
+The license texts in `licenses/` are reproduced verbatim as data; each text keeps its own terms.
+They were taken from the two sources below (the `source` field of each file's front matter names
+the exact file). The documents in `guidance/` are our own.
+
+## ScanCode LicenseDB
+
+Texts of {scancode_count} documents come from ScanCode LicenseDB, as shipped in the scancode-toolkit
+32.5.0 wheel, licensed under CC-BY-4.0 (https://creativecommons.org/licenses/by/4.0/legalcode):
+
+    Copyright (c) nexB Inc. and others. All rights reserved.
+    ScanCode is a trademark of nexB Inc.
+    SPDX-License-Identifier: CC-BY-4.0
+
+Documents: {scancode_docs}.
+
+The `url` and the ScanCode key among the `aliases` of every document also come from ScanCode LicenseDB.
+
+## choosealicense.com
+
+Texts of {cal_count} documents, and their `permissions` / `conditions` / `limitations` tags, come from
+choosealicense.com (`_licenses/*.txt`), licensed under the MIT License:
+
+{mit}
+Documents: {cal_docs}.
+"""
+
+
+def write_notice(rows: list[dict[str, str]], shared: Path, corpus: Path) -> None:
+    mit = (shared / "data/choosealicense/LICENSE.md").read_text(encoding="utf-8")
+    cal = [r["id"] for r in rows if r.get("choosealicense")]
+    sc = [r["id"] for r in rows if not r.get("choosealicense")]
+    text = NOTICE_TEMPLATE.format(
+        scancode_count=len(sc),
+        scancode_docs=", ".join(sc),
+        cal_count=len(cal),
+        cal_docs=", ".join(cal),
+        mit="\n".join("    " + line if line else "" for line in mit.strip().splitlines()) + "\n",
+    )
+    (corpus / "NOTICE.md").write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
@@ -94,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     for row in rows:
         (out_dir / f"{row['id']}.txt").write_text(build_document(row, args.shared), encoding="utf-8")
-    log.info("wrote %d documents to %s", len(rows), out_dir)
+    write_notice(rows, args.shared, args.corpus)
+    log.info("wrote %d documents to %s and %s", len(rows), out_dir, args.corpus / "NOTICE.md")
     return 0
 
 

@@ -75,6 +75,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         strict=args.strict,
         progress=_progress_factory(show_bar),
         index_dir=None if settings.chroma_url else Path(settings.index_dir),
+        batch_size=settings.embed_batch_size,
     )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))

@@ -134,6 +134,7 @@ def run_ingest(
     strict: bool = False,
     progress: ProgressFactory | None = None,
     index_dir: Path | None = None,
+    batch_size: int = 32,
 ) -> IngestReport:
     """Bring the index in line with ``corpus_dir``. The embedder is only loaded if needed."""
     started = time.perf_counter()
@@ -211,13 +212,13 @@ def run_ingest(
         try:
             for _doc, doc_key, clauses in pending:
                 assert embedder is not None
-                batch = 64
-                for start in range(0, len(clauses), batch):
-                    part = clauses[start : start + batch]
+                for start in range(0, len(clauses), batch_size):
+                    part = clauses[start : start + batch_size]
                     vectors = embedder.embed_documents([c.embed_text for c in part])
                     store.upsert(target, doc_key, part, vectors, offset=start)
                     report.chunks_embedded += len(part)
                     bar.update(len(part))
+                    log.info("upserted %d/%d clauses", report.chunks_embedded, total)
         finally:
             bar.close()
 
@@ -231,6 +232,7 @@ def run_ingest(
         )
         if state is None or new_state.to_json() != _same_time(state, new_state).to_json() or rebuild:
             store.write_state(new_state)
+            log.info("state written: corpus version %s", new_state.corpus_version)
         else:
             new_state = state
 
@@ -239,6 +241,7 @@ def run_ingest(
         stale = [i for i, k in store.record_keys(target).items() if k not in live]
         if stale:
             store.delete_ids(target, stale)
+            log.info("removed %d stale clauses", len(stale))
         for name in store.clause_collections():
             if name != target:
                 store.drop_collection(name)

@@ -129,7 +129,7 @@ def _heading_from_rest(rest: str, standalone: bool) -> str | None:
     first = re.split(r"(?<=[a-z\)\"”])\.\s+|(?<=[a-z\)\"”])\.$", rest, maxsplit=1)[0]
     words = first.split()
     if first != rest or standalone:
-        if 0 < len(words) <= 9 and not first.endswith(","):
+        if 0 < len(words) <= 14 and not first.endswith(","):
             return _clean_heading(first)
     return None
 
@@ -169,7 +169,7 @@ class _Parser:
             if roman:
                 return _Marker("group", number, roman, rest)
         m = _ANNEX_RE.match(text)
-        if m and (not m.group(3) or m.group(3)[:1].isupper() or m.group(3)[:1] in "-–—"):
+        if m and (not m.group(3) or m.group(3)[:1].isupper() or m.group(3)[:1] in "-–—\"“"):
             word = m.group(1).title()
             return _Marker("annex", f"{word} {m.group(2)}", 0, m.group(3))
         m = _DECIMAL_RE.match(text)
@@ -288,7 +288,7 @@ class _Parser:
         for node in reversed(self.stack):
             if node.heading:
                 return node.heading
-        return self.free_heading
+        return None if self.stack else self.free_heading
 
 
 def _indent(line: str) -> int:

@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PY      ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+TORCH   := torch==2.13.0
+
+.PHONY: run test install install-dev index lint clean-index help
+
+help:
+	@echo "make run   - create .venv, install, build/update the index, start the Streamlit app"
+	@echo "make test  - same environment plus dev tools, run the test suite"
+	@echo "make index - build or update the index only;  make lint - ruff"
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PY) not found)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# CPU-only torch first (a bare `torch` would pull a multi-GB CUDA build), then the project
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet $(TORCH)
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# incremental: embeds nothing (and loads no model) when the index matches the corpus
+index: install
+	$(BIN)/python -m ingest
+
+run: index
+	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean-index:
+	rm -rf .index

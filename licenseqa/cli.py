@@ -1,0 +1,69 @@
+"""The ``licenseqa`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+
+from licenseqa.config import load_settings
+from licenseqa.errors import LicenseQAError
+from licenseqa.logs import configure_logging
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="licenseqa",
+        description="Answers licensing questions with citations to the exact clause. "
+        "Information with citations, not legal advice.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser(
+        "ingest",
+        help="build or update the clause index (same as `python -m ingest`)",
+        add_help=False,
+    )
+    ingest.add_argument("args", nargs=argparse.REMAINDER)
+    status = sub.add_parser("status", help="show what the index holds")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["ingest"]:
+        # ingest imports licenseqa, never the other way round: run it as its own module
+        return subprocess.call([sys.executable, "-m", "ingest", *argv[1:]], env=os.environ.copy())
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        if args.command == "status":
+            return _status(settings, args.json)
+    except LicenseQAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 2
+
+
+def _status(settings: object, as_json: bool) -> int:
+    from licenseqa.status import index_status
+
+    status = index_status(settings)  # type: ignore[arg-type]
+    if as_json:
+        print(json.dumps(asdict(status)))
+    elif status.ready:
+        print(
+            f"index {status.location}: {status.documents} documents, {status.clauses} clauses, "
+            f"corpus version {status.corpus_version}, built {status.built_at} with {status.embedding_model}"
+        )
+    else:
+        print(status.message, file=sys.stderr)
+    return 0 if status.ready else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""Shared fixtures: the real bundled embedding model, real corpus files, real Chroma."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from licenseqa.embeddings import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def splitter(embedder):
+    from ingest.splitter import ClauseSplitter
+
+    return ClauseSplitter(embedder.count_tokens, embedder.max_tokens)
+
+
+@pytest.fixture(scope="session")
+def corpus_docs():
+    from ingest.loader import load_corpus
+
+    result = load_corpus(CORPUS)
+    assert not result.skipped, result.skipped
+    return {d.doc_id: d for d in result.documents}
+
+
+@pytest.fixture(scope="session")
+def split_corpus(corpus_docs, splitter):
+    return {doc_id: splitter.split(doc.text) for doc_id, doc in corpus_docs.items()}
+
+
+SMALL = ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC", "Zlib"]
+
+
+def make_corpus(dest: Path, ids: list[str] = SMALL, guidance: list[str] = ()) -> Path:
+    (dest / "licenses").mkdir(parents=True, exist_ok=True)
+    for doc_id in ids:
+        shutil.copy(CORPUS / "licenses" / f"{doc_id}.txt", dest / "licenses" / f"{doc_id}.txt")
+    if guidance:
+        (dest / "guidance").mkdir(exist_ok=True)
+        for doc_id in guidance:
+            shutil.copy(CORPUS / "guidance" / f"{doc_id}.md", dest / "guidance" / f"{doc_id}.md")
+    return dest
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    return make_corpus(tmp_path / "corpus")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_ingest_cli(*args: str, env: dict[str, str] | None = None, timeout: int = 600):
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
