@@ -110,8 +110,16 @@ def plan_corpus(loaded: LoadResult, state: IndexState | None) -> tuple[list[Corp
     skipped_sources = {s.path for s in loaded.skipped}
     keep: dict[str, DocState] = {}
     changed: list[CorpusDocument] = []
-    for doc in loaded.documents:
+    for doc in list(loaded.documents):
         old = previous.get(doc.doc_id)
+        if old is not None and old.source != doc.source and old.source in skipped_sources:
+            # the id still belongs to its indexed file, which is only unreadable for now
+            loaded.documents.remove(doc)
+            loaded.skipped.append(
+                Skipped(doc.source, f"duplicate id {doc.doc_id!r} (already used by {old.source})")
+            )
+            skipped_sources.add(doc.source)
+            continue
         if old is not None and old.digest == doc.digest and old.source == doc.source:
             keep[doc.doc_id] = old
         else:
@@ -230,7 +238,7 @@ def run_ingest(
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             docs=new_docs,
         )
-        if state is None or new_state.to_json() != _same_time(state, new_state).to_json() or rebuild:
+        if state is None or rebuild or _same_time(state, new_state).to_json() != state.to_json():
             store.write_state(new_state)
             log.info("state written: corpus version %s", new_state.corpus_version)
         else:
