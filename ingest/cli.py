@@ -22,7 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load the corpus, split it into clauses, embed them and update the Chroma index. "
         "Only new or changed documents are embedded.",
     )
-    parser.add_argument("--corpus", type=Path, help="corpus folder (default: LICENSEQA_CORPUS_DIR or corpus/)")
+    parser.add_argument(
+        "--corpus", type=Path, help="corpus folder (default: LICENSEQA_CORPUS_DIR or corpus/)"
+    )
     parser.add_argument("--index", type=Path, help="index folder (default: LICENSEQA_INDEX_DIR or .index/)")
     parser.add_argument("--rebuild", action="store_true", help="re-embed everything into a fresh collection")
     parser.add_argument(
@@ -55,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted; the index keeps its previous content and the next run completes it", file=sys.stderr)
+        print(
+            "interrupted; the index keeps its previous content and the next run completes it", file=sys.stderr
+        )
         return 130
 
 

@@ -80,9 +80,7 @@ def parse_document(raw: bytes, source: str, suffix: str) -> tuple[dict[str, Any]
     if missing:
         raise DocumentError(f"front matter lacks {', '.join(missing)}")
     if not ID_RE.match(meta["id"]):
-        raise DocumentError(
-            f"invalid id {meta['id']!r}: use letters, digits, '.', '+', '_' or '-' (max 100)"
-        )
+        raise DocumentError(f"invalid id {meta['id']!r}: use letters, digits, '.', '+', '_' or '-' (max 100)")
     aliases = meta.get("aliases", [])
     if aliases is None:
         aliases = []
@@ -131,7 +129,9 @@ def load_corpus(corpus: Path) -> LoadResult:
             continue
         source = _source_name(path, corpus)
         if path.suffix.lower() not in SUFFIXES:
-            result.skipped.append(Skipped(source, f"unsupported file type {path.suffix or '(none)'}; use .md or .txt"))
+            result.skipped.append(
+                Skipped(source, f"unsupported file type {path.suffix or '(none)'}; use .md or .txt")
+            )
             continue
         if path.is_symlink():
             target = path.resolve()

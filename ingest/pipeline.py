@@ -100,7 +100,9 @@ class _NullBar:
         pass
 
 
-def plan_corpus(loaded: LoadResult, state: IndexState | None) -> tuple[list[CorpusDocument], dict[str, DocState]]:
+def plan_corpus(
+    loaded: LoadResult, state: IndexState | None
+) -> tuple[list[CorpusDocument], dict[str, DocState]]:
     """Documents to (re-)embed, and the previous state entries to keep as they are.
 
     A document whose file is now skipped (unreadable, bad front matter...) keeps its
@@ -148,7 +150,9 @@ def run_ingest(
     started = time.perf_counter()
     report = IngestReport(embedding_model=canonical_model_name(model_name))
     if not corpus_dir.is_dir():
-        raise CorpusError(f"Corpus folder {corpus_dir} does not exist. Pass --corpus DIR or set LICENSEQA_CORPUS_DIR.")
+        raise CorpusError(
+            f"Corpus folder {corpus_dir} does not exist. Pass --corpus DIR or set LICENSEQA_CORPUS_DIR."
+        )
     loaded = load_corpus(corpus_dir)
     report.skipped = loaded.skipped
     if strict and loaded.skipped:

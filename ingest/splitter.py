@@ -21,6 +21,7 @@ Every chunk's text is a verbatim substring of its ``start_line..end_line`` slice
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,9 +41,7 @@ _ANNEX_RE = re.compile(
     r"^(Attachment|ATTACHMENT|Exhibit|EXHIBIT|Appendix|APPENDIX|Schedule|SCHEDULE|Annex|ANNEX)"
     r"\s+([A-Z0-9]{1,2})\b\s*(?:--|[:.\-–—])?\s*(.*)$"
 )
-_DECIMAL_RE = re.compile(
-    r"^(\d{1,3}(?:\.\d{1,3})*)(\\?\.|\)|)(?:\s+|(?=[A-Z\"“(*])|$)(.*)$"
-)
+_DECIMAL_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(\\?\.|\)|)(?:\s+|(?=[A-Z\"“(*])|$)(.*)$")
 _PAREN_RE = re.compile(r"^\(([a-zA-Z]{1,5}|\d{1,2})\)\s+(.*)$")
 _DOT_RE = re.compile(r"^([a-zA-Z]{1,5})([.)])\s+(.*)$")
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -122,15 +121,14 @@ def _clean_heading(text: str) -> str | None:
 def _heading_from_rest(rest: str, standalone: bool) -> str | None:
     """The clause title on a marker line: ``Redistribution. You may ...`` -> ``Redistribution``."""
     rest = rest.strip()
-    if not rest or not (rest[0].isupper() or rest[0] in "\"“"):
+    if not rest or not (rest[0].isupper() or rest[0] in '"“'):
         return None
     if re.search(r"\b(means|shall mean)\b", rest):
         return None
     first = re.split(r"(?<=[a-z\)\"”])\.\s+|(?<=[a-z\)\"”])\.$", rest, maxsplit=1)[0]
     words = first.split()
-    if first != rest or standalone:
-        if 0 < len(words) <= 14 and not first.endswith(","):
-            return _clean_heading(first)
+    if (first != rest or standalone) and 0 < len(words) <= 14 and not first.endswith(","):
+        return _clean_heading(first)
     return None
 
 
@@ -169,7 +167,7 @@ class _Parser:
             if roman:
                 return _Marker("group", number, roman, rest)
         m = _ANNEX_RE.match(text)
-        if m and (not m.group(3) or m.group(3)[:1].isupper() or m.group(3)[:1] in "-–—\"“"):
+        if m and (not m.group(3) or m.group(3)[:1].isupper() or m.group(3)[:1] in '-–—"“'):
             word = m.group(1).title()
             return _Marker("annex", f"{word} {m.group(2)}", 0, m.group(3))
         m = _DECIMAL_RE.match(text)
@@ -180,7 +178,7 @@ class _Parser:
                 return _Marker("pnum)", number, int(number), rest) if depth == 1 else None
             if depth == 1 and not dot:
                 return None
-            if depth > 1 and rest and not (rest[0].isupper() or rest[0] in "\"“("):
+            if depth > 1 and rest and not (rest[0].isupper() or rest[0] in '"“('):
                 return None
             return _Marker(f"dec{depth}", number, int(number.split(".")[-1]), rest)
         m = _PAREN_RE.match(text)
@@ -251,14 +249,15 @@ class _Parser:
         else:
             if marker.kind.startswith("dec") and marker.kind != "dec1":
                 parent = marker.value.rsplit(".", 1)[0]
-                numbered = [n for n in self.stack if n.kind in ("dec1", "section") or n.kind.startswith("dec")]
+                numbered = [
+                    n for n in self.stack if n.kind in ("dec1", "section") or n.kind.startswith("dec")
+                ]
                 if numbered and numbered[-1].value != parent and marker.ordinal not in (0, 1):
                     return False
-            elif marker.ordinal not in (0, 1) and not (
-                not self.stack and self.last_top.get(marker.kind, -9) + 1 == marker.ordinal
-            ):
-                return False
-            elif marker.ordinal == 0 and not marker.kind.startswith("dec"):
+            elif (
+                marker.ordinal not in (0, 1)
+                and not (not self.stack and self.last_top.get(marker.kind, -9) + 1 == marker.ordinal)
+            ) or (marker.ordinal == 0 and not marker.kind.startswith("dec")):
                 return False
         if not self.stack:
             self.last_top[marker.kind] = marker.ordinal
@@ -272,10 +271,7 @@ class _Parser:
             if label is None:
                 label = node.value
             elif node.kind.startswith("dec") and node.value.startswith(label.split("(")[0] + "."):
-                if "(" not in label:
-                    label = node.value
-                else:
-                    label = f"{label}({node.value})"
+                label = node.value if "(" not in label else f"{label}({node.value})"
             elif node.kind.startswith("dec") and node.kind != "dec1" and "(" not in label:
                 label = node.value
             elif " " in label and "(" not in label:
@@ -328,9 +324,7 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                 if dm:
                     number = dm.group(1)
                     parser.stack = [n for n in parser.stack if n.value != number]
-                    parser.stack.append(
-                        _Node("md", number, 0, level, _clean_heading(dm.group(2)))
-                    )
+                    parser.stack.append(_Node("md", number, 0, level, _clean_heading(dm.group(2))))
                     md_level_stack.append(level)
                 elif not parser.stack:
                     parser.free_heading = _clean_heading(text)
@@ -366,8 +360,10 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
             if next_blank and _is_title_line(stripped) and parser.stack and parser.stack[0].kind == "annex":
                 if parser.stack[-1].heading is None:
                     parser.stack[-1].heading = _clean_heading(stripped)
-            elif next_blank and _is_title_line(stripped) and (
-                not parser.stack or indent <= parser.stack[0].indent
+            elif (
+                next_blank
+                and _is_title_line(stripped)
+                and (not parser.stack or indent <= parser.stack[0].indent)
             ):
                 # the heading line opens the (unnumbered) text it introduces
                 close(i)
@@ -442,9 +438,9 @@ class ClauseSplitter:
             if words <= 8 and n + 1 < len(trimmed) and _is_heading_only(seg, trimmed[n + 1][0]):
                 continue  # a bare title ("5. Intellectual Property.") adds nothing of its own
             paras = _paragraphs(lines, start, end)
-            definitions = len(paras) >= 3 and sum(
-                1 for a, _ in paras if _DEF_RE.match(lines[a])
-            ) >= len(paras) // 2 + 1
+            definitions = (
+                len(paras) >= 3 and sum(1 for a, _ in paras if _DEF_RE.match(lines[a])) >= len(paras) // 2 + 1
+            )
             if seg.section is None or definitions:
                 for a, b in self._merge_small(lines, paras, seg):
                     units.append((seg, a, b))
@@ -502,10 +498,8 @@ class ClauseSplitter:
 
     def _emit(self, doc: DocumentText, lines: list[str], seg: _Segment, a: int, b: int) -> list[Clause]:
         text = "\n".join(lines[a:b])
-        if self._fits(doc, seg, text):
-            windows = [(a, b, text)]
-        else:
-            windows = self._windows(doc, lines, seg, a, b)
+        fits = self._fits(doc, seg, text)
+        windows = [(a, b, text)] if fits else self._windows(doc, lines, seg, a, b)
         out = []
         for n, (wa, wb, wtext) in enumerate(windows):
             out.append(
@@ -568,7 +562,7 @@ def _sub_spans(line: str, fits: Callable[[str], bool]) -> list[tuple[int, int]]:
     bounds = [m.end() for m in re.finditer(r"[.;:]\s+", line)]
     cuts = [0, *bounds, len(line)]
     spans: list[tuple[int, int]] = []
-    for s, e in zip(cuts, cuts[1:]):
+    for s, e in itertools.pairwise(cuts):
         if s >= e:
             continue
         if fits(line[s:e]):

@@ -86,7 +86,9 @@ class SentenceTransformerEmbedder:
                 "sentence-transformers model folder, or unset it to use the bundled all-MiniLM-L6-v2."
             ) from None
         self.max_tokens = int(self._model.max_seq_length or 256)
-        log.info("embedding model %s loaded from %s (max %d word pieces)", self.name, self._path, self.max_tokens)
+        log.info(
+            "embedding model %s loaded from %s (max %d word pieces)", self.name, self._path, self.max_tokens
+        )
 
     @cached_property
     def _model(self) -> Any:

@@ -169,9 +169,7 @@ class ChromaStore:
             return cls(client, settings.collection, settings.chroma_url)
         path = Path(settings.index_dir)
         if not create and not path.is_dir():
-            raise IndexMissingError(
-                f"No index at {path}. Build it with `licenseqa ingest` (or `make run`)."
-            )
+            raise IndexMissingError(f"No index at {path}. Build it with `licenseqa ingest` (or `make run`).")
         if path.exists() and not path.is_dir():
             raise IndexCorruptError(f"The index path {path} is a file, not a folder. Remove it and rebuild.")
         try:
@@ -261,7 +259,10 @@ class ChromaStore:
     def record_keys(self, collection: str) -> dict[str, str]:
         """id -> doc_key of every record in ``collection``."""
         got = self._collection(collection).get(include=["metadatas"])
-        return {i: str((m or {}).get("doc_key", "")) for i, m in zip(got["ids"], got["metadatas"] or [])}
+        return {
+            i: str((m or {}).get("doc_key", ""))
+            for i, m in zip(got["ids"], got["metadatas"] or [], strict=False)
+        }
 
     def delete_ids(self, collection: str, ids: Iterable[str]) -> None:
         ids = list(ids)
@@ -296,7 +297,9 @@ class ChromaStore:
         except Exception as exc:  # noqa: BLE001
             raise StoreError(f"The index query failed: {exc}") from None
         out: list[tuple[Clause, float]] = []
-        for text, meta, dist in zip(res["documents"][0], res["metadatas"][0], res["distances"][0]):
+        for text, meta, dist in zip(
+            res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+        ):
             out.append((clause_from_record(text or "", dict(meta or {})), 1.0 - float(dist)))
         return out
 
@@ -309,7 +312,8 @@ class ChromaStore:
         except Exception as exc:  # noqa: BLE001
             raise StoreError(f"The index cannot be read: {exc}") from None
         clauses = [
-            clause_from_record(t or "", dict(m or {})) for t, m in zip(got["documents"], got["metadatas"])
+            clause_from_record(t or "", dict(m or {}))
+            for t, m in zip(got["documents"], got["metadatas"], strict=True)
         ]
         clauses.sort(key=lambda c: (c.doc_id, c.start_line, c.part))
         return clauses

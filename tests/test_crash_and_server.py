@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, free_port, make_corpus, run_ingest_cli
 
 pytestmark = pytest.mark.slow
@@ -69,8 +68,10 @@ def _edit(corpus: Path, generation: int) -> None:
         path = corpus / "licenses" / f"{doc_id}.txt"
         text = path.read_text(encoding="utf-8")
         marker = f"Edited by legal, generation {generation}."
-        text = text.replace("\n---\n", f"\n---\n\n{marker}\n", 1) if "generation" not in text else (
-            text.replace(f"generation {generation - 1}.", f"generation {generation}.")
+        text = (
+            text.replace("\n---\n", f"\n---\n\n{marker}\n", 1)
+            if "generation" not in text
+            else (text.replace(f"generation {generation - 1}.", f"generation {generation}."))
         )
         path.write_text(text.replace("Licensor", f"Licensor{generation}"), encoding="utf-8")
 
@@ -159,7 +160,9 @@ def test_sigkill_at_several_points_leaves_a_working_index(tmp_path):
     assert again["chunks_embedded"] == 0
 
 
-@pytest.mark.skipif(shutil.which("chroma", path=str(Path(sys.executable).parent)) is None, reason="no chroma CLI")
+@pytest.mark.skipif(
+    shutil.which("chroma", path=str(Path(sys.executable).parent)) is None, reason="no chroma CLI"
+)
 def test_ingest_and_query_through_a_real_chroma_server(tmp_path):
     port = free_port()
     chroma = str(Path(sys.executable).parent / "chroma")

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, make_corpus, run_ingest_cli
+
 from ingest.pipeline import run_ingest
 from licenseqa.config import load_settings
 from licenseqa.errors import IndexMissingError
@@ -60,7 +60,9 @@ def test_fresh_build_noop_edit_delete_rename(tmp_path, small_corpus, embedder):
     deleted, store = _ingest(small_corpus, index, embedder)
     assert deleted.deleted == 1 and deleted.docs_total == 4
     assert all(c.doc_id != "Zlib" for c, _ in _search(store, embedder, "zlib altered source versions", k=10))
-    assert all(k.split("@")[0] != "Zlib" for k in store.record_keys(store.require_state().collection).values())
+    assert all(
+        k.split("@")[0] != "Zlib" for k in store.record_keys(store.require_state().collection).values()
+    )
 
     # renamed id = delete + add
     bsd = small_corpus / "licenses" / "BSD-3-Clause.txt"
@@ -85,7 +87,7 @@ BAD_FILES = {
 
 def test_bad_inputs_are_skipped_with_reasons_and_nothing_is_lost(tmp_path, small_corpus, embedder):
     index = tmp_path / "index"
-    first, store = _ingest(small_corpus, index, embedder)
+    _, store = _ingest(small_corpus, index, embedder)
     before = store.require_state()
     bad_dir = small_corpus / "licenses"
     for name, (data, _) in BAD_FILES.items():
@@ -120,18 +122,31 @@ def test_cli_json_report_and_strict_exit_code(tmp_path, small_corpus):
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert set(report) == {
-        "docs_total", "added", "updated", "deleted", "unchanged", "skipped", "chunks_total",
-        "chunks_embedded", "seconds", "corpus_version", "embedding_model",
+        "docs_total",
+        "added",
+        "updated",
+        "deleted",
+        "unchanged",
+        "skipped",
+        "chunks_total",
+        "chunks_embedded",
+        "seconds",
+        "corpus_version",
+        "embedding_model",
     }
     assert report["docs_total"] == 5 and report["chunks_embedded"] == report["chunks_total"]
     (small_corpus / "licenses" / "empty.md").write_text("")
     strict = run_ingest_cli("--corpus", str(small_corpus), "--json", "--strict", env=env)
     assert strict.returncode == 1
-    assert json.loads(strict.stdout)["skipped"] == [{"path": "corpus/licenses/empty.md", "reason": "empty file"}]
+    assert json.loads(strict.stdout)["skipped"] == [
+        {"path": "corpus/licenses/empty.md", "reason": "empty file"}
+    ]
     noop = run_ingest_cli("--corpus", str(small_corpus), "--json", env=env)
     assert json.loads(noop.stdout)["chunks_embedded"] == 0
     missing = run_ingest_cli("--corpus", str(tmp_path / "nope"), env=env)
-    assert missing.returncode != 0 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+    assert (
+        missing.returncode != 0 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+    )
 
 
 def test_different_model_means_clear_message_and_rebuild(tmp_path, small_corpus, embedder):
