@@ -123,7 +123,7 @@ def plan_corpus(
             skipped_sources.add(doc.source)
             continue
         if old is not None and old.digest == doc.digest and old.source == doc.source:
-            keep[doc.doc_id] = old
+            keep[doc.doc_id] = _doc_state(doc, old.chunks)
         else:
             changed.append(doc)
     present = {d.doc_id for d in loaded.documents}
@@ -213,24 +213,31 @@ def run_ingest(
             complete = doc_key in existing_keys and all(
                 clause_id(doc_key, n) in ids_present for n in range(len(clauses))
             )
-            new_docs[doc.doc_id] = DocState(
-                doc.doc_id, doc.digest, doc.source, doc.text.title, doc.text.kind, len(clauses)
-            )
+            new_docs[doc.doc_id] = _doc_state(doc, len(clauses))
             if not complete:
                 pending.append((doc, doc_key, clauses))
 
         total = sum(len(c) for _, _, c in pending)
         bar = progress(total, "embedding clauses") if (progress and total) else _NullBar()
+        # embed in large, length-sorted groups across documents (less padding), upsert per document
+        flat = [(doc_key, n, c) for _doc, doc_key, clauses in pending for n, c in enumerate(clauses)]
+        group = max(batch_size * 8, batch_size)
         try:
-            for _doc, doc_key, clauses in pending:
+            for start in range(0, len(flat), group):
+                part = flat[start : start + group]
                 assert embedder is not None
-                for start in range(0, len(clauses), batch_size):
-                    part = clauses[start : start + batch_size]
-                    vectors = embedder.embed_documents([c.embed_text for c in part])
-                    store.upsert(target, doc_key, part, vectors, offset=start)
-                    report.chunks_embedded += len(part)
-                    bar.update(len(part))
-                    log.info("upserted %d/%d clauses", report.chunks_embedded, total)
+                vectors = embedder.embed_documents([c.embed_text for _, _, c in part])
+                by_doc: dict[str, list[int]] = {}
+                for i, (doc_key, _, _) in enumerate(part):
+                    by_doc.setdefault(doc_key, []).append(i)
+                for doc_key, idx in by_doc.items():
+                    first = part[idx[0]][1]
+                    store.upsert(
+                        target, doc_key, [part[i][2] for i in idx], [vectors[i] for i in idx], offset=first
+                    )
+                report.chunks_embedded += len(part)
+                bar.update(len(part))
+                log.info("upserted %d/%d clauses", report.chunks_embedded, total)
         finally:
             bar.close()
 
@@ -263,6 +270,12 @@ def run_ingest(
     report.corpus_version = new_state.corpus_version
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _doc_state(doc: CorpusDocument, chunks: int) -> DocState:
+    aliases = [str(a) for a in doc.meta.get("aliases") or [] if str(a).strip()]
+    spdx = str(doc.meta.get("spdx") or "")
+    return DocState(doc.doc_id, doc.digest, doc.source, doc.text.title, doc.text.kind, chunks, aliases, spdx)
 
 
 def _same_time(old: IndexState, new: IndexState) -> IndexState:

@@ -46,6 +46,8 @@ class DocState:
     title: str
     kind: str
     chunks: int
+    aliases: list[str] = field(default_factory=list)
+    spdx: str = ""
 
     @property
     def key(self) -> str:
@@ -136,6 +138,7 @@ class ChromaStore:
         self.prefix = prefix
         self.location = location
         self._state_name = f"{prefix}-state"
+        self._collections: dict[str, Any] = {}
 
     # -- construction ---------------------------------------------------------
     @classmethod
@@ -230,9 +233,14 @@ class ChromaStore:
         return f"{self.prefix}-clauses-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
 
     def _collection(self, name: str) -> Any:
-        return self.client.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}})
+        col = self._collections.get(name)
+        if col is None:
+            col = self.client.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}})
+            self._collections[name] = col
+        return col
 
     def drop_collection(self, name: str) -> None:
+        self._collections.pop(name, None)
         try:
             self.client.delete_collection(name)
         except Exception as exc:  # noqa: BLE001 - already gone is fine
@@ -278,8 +286,13 @@ class ChromaStore:
         k: int,
         doc_ids: Sequence[str] | None = None,
         kinds: Sequence[str] | None = None,
+        filter_live: bool = True,
     ) -> list[tuple[Clause, float]]:
-        """Top ``k`` live clauses by cosine similarity (1 - distance), best first."""
+        """Top ``k`` live clauses by cosine similarity (1 - distance), best first.
+
+        With ``filter_live=False`` and no filters the query runs unfiltered (faster) and
+        records that are not live (left by an interrupted ingest) are dropped afterwards.
+        """
         keys = [
             d.key
             for d in state.docs.values()
@@ -287,20 +300,24 @@ class ChromaStore:
         ]
         if not keys:
             return []
+        where = {"doc_key": {"$in": keys}} if (filter_live or doc_ids or kinds) else None
         try:
             res = self._collection(state.collection).query(
                 query_embeddings=[list(vector)],
                 n_results=k,
-                where={"doc_key": {"$in": keys}},
+                where=where,
                 include=["documents", "metadatas", "distances"],
             )
         except Exception as exc:  # noqa: BLE001
             raise StoreError(f"The index query failed: {exc}") from None
+        live = set(keys)
         out: list[tuple[Clause, float]] = []
         for text, meta, dist in zip(
             res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
         ):
-            out.append((clause_from_record(text or "", dict(meta or {})), 1.0 - float(dist)))
+            meta = dict(meta or {})
+            if meta.get("doc_key") in live:
+                out.append((clause_from_record(text or "", meta), 1.0 - float(dist)))
         return out
 
     def live_clauses(self, state: IndexState) -> list[Clause]:

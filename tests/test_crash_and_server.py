@@ -102,7 +102,7 @@ def test_sigkill_at_several_points_leaves_a_working_index(tmp_path):
 
     # kill points: while loading the model, after the first upsert batch, mid-way,
     # right after the state switch (before clean-up)
-    kill_after = [("delay", 1.0), ("line", "upserted 8/"), ("nth", "upserted", 5), ("line", "state written")]
+    kill_after = [("delay", 1.0), ("nth", "upserted", 1), ("nth", "upserted", 2), ("line", "state written")]
     versions: dict[str, dict[str, str]] = {}
     _remember(versions, corpus)
     for generation, (how, when, *nth) in enumerate(kill_after, start=1):

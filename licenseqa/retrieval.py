@@ -1,0 +1,243 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25) over the same clauses, fused by reciprocal rank.
+
+Licences named in the question are preferred: their clauses get two more ranked
+lists (dense and BM25 restricted to them), so they outrank look-alike clauses of
+sibling licences (Llama 3.1/3.2/3.3). Near-identical clauses of other documents
+are collapsed so they cannot crowd the list.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from licenseqa.detect import DocName, LicenseDetector
+from licenseqa.embeddings import Embedder, canonical_model_name
+from licenseqa.errors import IndexModelMismatchError
+from licenseqa.models import Clause, Hit
+from licenseqa.store import ChromaStore, IndexState
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+DENSE_CANDIDATES = 60
+LEXICAL_CANDIDATES = 60
+NEAR_DUPLICATE = 0.85
+# unnumbered text (titles, preambles, how-to-apply appendices) of a licence that has numbered
+# clauses is rarely the operative term a question is about
+UNNUMBERED_PRIOR = 0.7
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in _WORD.findall(text.lower()) if not t.isdigit()}
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked clauses plus the evidence used to decide whether to answer at all."""
+
+    hits: tuple[Hit, ...]
+    named: tuple[str, ...]
+    best_dense: float
+    corpus_version: str
+    candidates: int = 0
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+class _Snapshot:
+    """Clauses, BM25 index and licence detector of one corpus version."""
+
+    def __init__(self, state: IndexState, clauses: list[Clause]) -> None:
+        import bm25s
+
+        self.state = state
+        self.clauses = clauses
+        self.position = {self.key(c): i for i, c in enumerate(clauses)}
+        self.doc_of = np.array([c.doc_id for c in clauses])
+        self.kind_of = np.array([c.kind for c in clauses])
+        self.token_sets = [_tokens(c.text) for c in clauses]
+        numbered_docs = {c.doc_id for c in clauses if c.section}
+        self.unnumbered_in_numbered = np.array(
+            [c.section is None and c.doc_id in numbered_docs for c in clauses]
+        )
+        self.bm25 = bm25s.BM25()
+        corpus_tokens = bm25s.tokenize([c.embed_text for c in clauses], stopwords="en", show_progress=False)
+        self.bm25.index(corpus_tokens, show_progress=False)
+        self.detector = LicenseDetector(
+            DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases)) for d in state.docs.values()
+        )
+
+    @staticmethod
+    def key(c: Clause) -> tuple[str, int, int]:
+        return (c.doc_id, c.start_line, c.part)
+
+    def bm25_scores(self, question: str) -> np.ndarray:
+        import bm25s
+
+        tokens = bm25s.tokenize([question], stopwords="en", show_progress=False, return_ids=False)
+        words = [w for w in tokens[0] if w in self.bm25.vocab_dict] if tokens else []
+        if not words:
+            return np.zeros(len(self.clauses), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(words), dtype=np.float32)
+
+
+class Retriever:
+    """Retrieve clauses for a question. Backends are passed in; the snapshot follows the index."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, refresh_seconds: float = 2.0) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.refresh_seconds = refresh_seconds
+        self._snapshot: _Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    # -- index snapshot -----------------------------------------------------------
+    def snapshot(self) -> _Snapshot:
+        now = time.monotonic()
+        snap = self._snapshot
+        if snap is not None and now - self._checked < self.refresh_seconds:
+            return snap
+        with self._lock:
+            state = self.store.require_state()
+            self._checked = time.monotonic()
+            if (
+                snap is None
+                or state.corpus_version != snap.state.corpus_version
+                or (state.collection != snap.state.collection)
+            ):
+                configured = canonical_model_name(self.embedder.name)
+                if state.embedding_model != configured:
+                    raise IndexModelMismatchError(
+                        f"The index was built with {state.embedding_model} but {configured} is configured. "
+                        "Rebuild it with `licenseqa ingest --rebuild`."
+                    )
+                started = time.perf_counter()
+                snap = _Snapshot(state, self.store.live_clauses(state))
+                self._snapshot = snap
+                log.info(
+                    "loaded %d clauses of corpus %s in %.2fs",
+                    len(snap.clauses),
+                    state.corpus_version,
+                    time.perf_counter() - started,
+                )
+            return snap
+
+    @property
+    def state(self) -> IndexState:
+        return self.snapshot().state
+
+    def detect(self, question: str) -> list[str]:
+        return self.snapshot().detector.detect(question)
+
+    # -- retrieval ----------------------------------------------------------------
+    def retrieve(
+        self,
+        question: str,
+        k: int = 10,
+        doc_ids: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+        vector: Sequence[float] | None = None,
+    ) -> Retrieval:
+        snap = self.snapshot()
+        state = snap.state
+        allowed = np.ones(len(snap.clauses), dtype=bool)
+        if doc_ids:
+            allowed &= np.isin(snap.doc_of, list(doc_ids))
+        if kinds:
+            allowed &= np.isin(snap.kind_of, list(kinds))
+        detected, rest = snap.detector.detect_with_rest(question)
+        named = [d for d in detected if doc_ids is None or d in doc_ids]
+        if kinds:
+            named = [d for d in named if state.docs[d].kind in kinds]
+
+        vec = list(vector) if vector is not None else self.embedder.embed_query(question)
+        filtered = bool(doc_ids or kinds)
+        dense_raw = self.store.query(
+            state,
+            vec,
+            DENSE_CANDIDATES,
+            doc_ids=list(doc_ids) if doc_ids else None,
+            kinds=list(kinds) if kinds else None,
+            filter_live=filtered,
+        )
+        dense: list[tuple[int, float]] = []
+        for clause, score in dense_raw:
+            pos = snap.position.get(snap.key(clause))
+            if pos is not None and allowed[pos]:
+                dense.append((pos, score))
+        best_dense = max((s for _, s in dense), default=0.0)
+        # within the named licences, rank by what is asked, not by the licence's name
+        named_dense: list[tuple[int, float]] = []
+        if named:
+            rest_vec = self.embedder.embed_query(rest) if len(rest.split()) >= 2 else vec
+            for clause, score in self.store.query(state, rest_vec, 30, doc_ids=named, filter_live=True):
+                pos = snap.position.get(snap.key(clause))
+                if pos is not None and allowed[pos]:
+                    named_dense.append((pos, score))
+
+        lexical_scores = snap.bm25_scores(question)
+        lexical_scores = np.where(allowed, lexical_scores, 0.0)
+        order = np.argsort(-lexical_scores, kind="stable")[:LEXICAL_CANDIDATES]
+        lexical = [(int(i), float(lexical_scores[i])) for i in order if lexical_scores[i] > 0]
+
+        fused: dict[int, float] = {}
+
+        def add(ranked: list[tuple[int, float]], weight: float = 1.0) -> None:
+            for rank, (pos, _) in enumerate(ranked, start=1):
+                prior = UNNUMBERED_PRIOR if snap.unnumbered_in_numbered[pos] else 1.0
+                fused[pos] = fused.get(pos, 0.0) + weight * prior / (RRF_K + rank)
+
+        add(dense)
+        add(lexical)
+        if named:
+            named_set = set(named)
+            add(named_dense)
+            add([x for x in lexical if snap.clauses[x[0]].doc_id in named_set])
+
+        ranked = sorted(fused.items(), key=lambda x: -x[1])
+        kept: list[tuple[int, float]] = []
+        for pos, score in ranked:
+            tokens = snap.token_sets[pos]
+            if any(
+                snap.clauses[p].doc_id != snap.clauses[pos].doc_id
+                and _jaccard(tokens, snap.token_sets[p]) >= NEAR_DUPLICATE
+                for p, _ in kept
+            ):
+                continue
+            kept.append((pos, score))
+            if len(kept) >= max(k, 10):
+                break
+        hits = tuple(Hit(snap.clauses[p], round(s, 6), rank) for rank, (p, s) in enumerate(kept[:k], start=1))
+        dense_rank = {p: r for r, (p, _) in enumerate(dense, start=1)}
+        return Retrieval(
+            hits=hits,
+            named=tuple(named),
+            best_dense=float(best_dense),
+            corpus_version=state.corpus_version,
+            candidates=len(fused),
+            info={
+                "dense_similarity": {self_key(snap.clauses[p]): s for p, s in dense[:20]},
+                "dense_rank": {self_key(snap.clauses[p]): r for p, r in dense_rank.items() if r <= 20},
+                "lexical_best": float(lexical[0][1]) if lexical else 0.0,
+            },
+        )
+
+
+def self_key(c: Clause) -> str:
+    return f"{c.doc_id}:{c.start_line}:{c.part}"
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
