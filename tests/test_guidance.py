@@ -7,7 +7,6 @@ import re
 
 import pytest
 import yaml
-
 from conftest import CORPUS
 
 IDS = [
