@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.loader import CorpusDocument, LoadResult, Skipped, load_corpus
-from ingest.splitter import ClauseSplitter
+from ingest.splitter import SPLITTER_VERSION, ClauseSplitter
 from licenseqa.embeddings import Embedder, canonical_model_name
 from licenseqa.errors import CorpusError, LicenseQAError
 from licenseqa.hashing import corpus_version
@@ -175,6 +175,9 @@ def run_ingest(
                 report.embedding_model,
             )
             rebuild = True
+        if state is not None and state.splitter_version != SPLITTER_VERSION and not rebuild:
+            log.warning("The index was split by an older clause splitter; rebuilding the whole index.")
+            rebuild = True
         if state is not None and state.collection not in store.clause_collections():
             log.warning("The index state names a missing collection; rebuilding.")
             rebuild = True
@@ -248,6 +251,7 @@ def run_ingest(
             corpus_version=version,
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             docs=new_docs,
+            splitter_version=SPLITTER_VERSION,
         )
         if state is None or rebuild or _same_time(state, new_state).to_json() != state.to_json():
             store.write_state(new_state)
@@ -280,4 +284,6 @@ def _doc_state(doc: CorpusDocument, chunks: int) -> DocState:
 
 def _same_time(old: IndexState, new: IndexState) -> IndexState:
     """``new`` with ``old``'s timestamp, to tell whether anything but the time changed."""
-    return IndexState(new.collection, new.embedding_model, new.corpus_version, old.built_at, new.docs)
+    return IndexState(
+        new.collection, new.embedding_model, new.corpus_version, old.built_at, new.docs, new.splitter_version
+    )

@@ -30,6 +30,10 @@ from licenseqa.models import Clause, context_header
 
 TokenCounter = Callable[[str], int]
 
+# Bump when a change to this module changes the chunks it produces: the next ingest re-splits
+# and re-embeds the whole corpus (an index made by an older splitter is stale).
+SPLITTER_VERSION = 2
+
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _ROMAN_RE = re.compile(r"^(?=[ivxlc]+$)(x{0,3})(ix|iv|v?i{0,3})$")
 
@@ -363,7 +367,12 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
             elif (
                 next_blank
                 and _is_title_line(stripped)
-                and (not parser.stack or indent <= parser.stack[0].indent)
+                and (
+                    not parser.stack
+                    or indent <= parser.stack[0].indent
+                    or indent >= 8  # a centred heading ("END OF TERMS AND CONDITIONS")
+                    or (stripped.isupper() and len(stripped.split()) >= 2)
+                )
             ):
                 # the heading line opens the (unnumbered) text it introduces
                 close(i)

@@ -29,6 +29,22 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("args", nargs=argparse.REMAINDER)
     status = sub.add_parser("status", help="show what the index holds")
     status.add_argument("--json", action="store_true", help="print one JSON object")
+
+    ask = sub.add_parser("ask", help="answer a question with clause citations")
+    ask.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    ask.add_argument(
+        "--json", action="store_true", help="print exactly one JSON object (one per line with --batch)"
+    )
+    ask.add_argument("--batch", metavar="FILE", help="JSONL file of {id, question} objects; '-' reads stdin")
+    ask.add_argument("--doc", action="append", metavar="ID", help="only these document ids (repeatable)")
+    ask.add_argument("--kind", action="append", metavar="KIND", help="only these document kinds (repeatable)")
+    ask.add_argument("-k", type=int, default=10, help="clauses to retrieve (default 10)")
+
+    ev = sub.add_parser("eval", help="evaluate retrieval and citations on a gold JSONL file")
+    ev.add_argument("file", help="gold questions, e.g. ../shared/eval/dev.jsonl")
+    ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and MRR (default 5)")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument("--no-baselines", action="store_true", help="skip the naive LangChain and BM25 baselines")
     return parser
 
 
@@ -43,6 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         configure_logging(settings.log_level)
         if args.command == "status":
             return _status(settings, args.json)
+        if args.command == "ask":
+            from licenseqa.ask import run_ask
+
+            return run_ask(settings, args)
+        if args.command == "eval":
+            from licenseqa.evaluation import run_eval_cli
+
+            return run_eval_cli(settings, args)
     except LicenseQAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

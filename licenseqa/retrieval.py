@@ -59,6 +59,8 @@ class _Snapshot:
     def __init__(self, state: IndexState, clauses: list[Clause]) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+
         self.state = state
         self.clauses = clauses
         self.position = {self.key(c): i for i, c in enumerate(clauses)}

@@ -61,6 +61,7 @@ class IndexState:
     corpus_version: str
     built_at: str
     docs: dict[str, DocState] = field(default_factory=dict)
+    splitter_version: int = 0
 
     @property
     def live_keys(self) -> list[str]:
@@ -87,6 +88,7 @@ class IndexState:
             corpus_version=data["corpus_version"],
             built_at=data["built_at"],
             docs=docs,
+            splitter_version=int(data.get("splitter_version", 0)),
         )
 
 
