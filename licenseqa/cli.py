@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -70,6 +71,16 @@ def main(argv: list[str] | None = None) -> int:
     except LicenseQAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        logging.getLogger("licenseqa").debug("unexpected failure", exc_info=True)
+        print(
+            f"error: unexpected failure ({type(exc).__name__}: {exc}). "
+            "Run with LICENSEQA_LOG_LEVEL=DEBUG for details.",
+            file=sys.stderr,
+        )
+        return 1
     return 2
 
 

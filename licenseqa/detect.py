@@ -102,7 +102,9 @@ FAMILY_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 # words that look like licence names but are ordinary English in questions
-_AMBIGUOUS = {"json", "rail", "isc", "zlib", "mit", "unlicense", "postgresql"}
+# names that need "license" after them to count; and short names accepted when typed in capitals
+_NEEDS_LICENSE_WORD = {"json", "rail", "postgresql", "python", "unicode"}
+_AMBIGUOUS = {"isc", "zlib", "mit", "unlicense", *_NEEDS_LICENSE_WORD}
 
 
 def normalise(text: str) -> str:
@@ -196,6 +198,6 @@ class LicenseDetector:
 
 def _looks_like_licence_context(question: str, phrase: str) -> bool:
     """``MIT``/``ISC`` typed in capitals, or followed by "license"/"licensed"."""
-    if re.search(rf"\b{re.escape(phrase.upper())}\b", question):
+    if phrase not in _NEEDS_LICENSE_WORD and re.search(rf"\b{re.escape(phrase.upper())}\b", question):
         return True
     return re.search(rf"\b{re.escape(phrase)}[\s-]+licen[cs]", question, re.IGNORECASE) is not None

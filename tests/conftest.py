@@ -80,3 +80,40 @@ def run_ingest_cli(*args: str, env: dict[str, str] | None = None, timeout: int =
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session")
+def full_index(tmp_path_factory, embedder) -> Path:
+    """The whole real corpus, ingested once per test session with the real model."""
+    from ingest.pipeline import run_ingest
+    from licenseqa.config import load_settings
+    from licenseqa.store import ChromaStore
+
+    index = tmp_path_factory.mktemp("full") / "index"
+    settings = load_settings(corpus_dir=CORPUS, index_dir=index)
+    store = ChromaStore.open(settings, create=True)
+    run_ingest(CORPUS, store, lambda: embedder, embedder.name, index_dir=index, batch_size=32)
+    return index
+
+
+@pytest.fixture(scope="session")
+def retriever(full_index, embedder):
+    from licenseqa.config import load_settings
+    from licenseqa.retrieval import Retriever
+    from licenseqa.store import ChromaStore
+
+    store = ChromaStore.open(load_settings(index_dir=full_index))
+    return Retriever(store, embedder)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: int = 600):
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "licenseqa.cli", *args],
+        cwd=ROOT,
+        env=full_env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

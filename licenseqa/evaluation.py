@@ -1,0 +1,342 @@
+"""``licenseqa eval``: retrieval and citation quality on gold questions, beside two baselines.
+
+Matching rule (``../shared/eval/README.md``): a clause matches an expected item when
+its document is the expected one (case-insensitive; manifest aliases, SPDX ids and
+ScanCode keys count as the same document) and the expected section's tokens are a
+prefix of the clause's section tokens (lower-case, drop "section" and "§", runs of
+digits and runs of letters). Without a section, any clause of the document matches.
+
+Baselines, run on the same corpus in the same process:
+- ``naive``: LangChain's RecursiveCharacterTextSplitter (1000/200) over the plain
+  text of each document, dense top-k in a langchain-chroma collection, scored at
+  document level (its chunks have no sections);
+- ``bm25``: BM25 alone over our clauses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from licenseqa.answering import answer
+from licenseqa.config import Settings
+from licenseqa.errors import InputError
+from licenseqa.retrieval import Retriever
+from licenseqa.store import IndexState
+
+log = logging.getLogger(__name__)
+
+
+def section_tokens(label: str | None) -> list[str]:
+    if not label:
+        return []
+    text = label.lower().replace("§", " ")
+    text = re.sub(r"\bsection\b", " ", text)
+    return re.findall(r"\d+|[a-z]+", text)
+
+
+@dataclass(frozen=True)
+class Gold:
+    qid: str
+    question: str
+    expected: tuple[tuple[str, str | None], ...]
+    abstain: bool
+    topic: str
+
+
+def load_gold(path: Path) -> list[Gold]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
+    rows: list[Gold] = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            expected = tuple((str(e["doc"]), e.get("section")) for e in obj.get("expected", []))
+            rows.append(
+                Gold(
+                    str(obj["id"]),
+                    str(obj["question"]),
+                    expected,
+                    bool(obj.get("abstain")),
+                    str(obj.get("topic", "-")),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{n}: not a gold question ({exc}).") from None
+    if not rows:
+        raise InputError(f"{path} holds no questions.")
+    return rows
+
+
+class Matcher:
+    """Applies the matching rule with the index's aliases."""
+
+    def __init__(self, state: IndexState) -> None:
+        self.canonical: dict[str, str] = {}
+        for d in state.docs.values():
+            for name in (d.doc_id, d.spdx, *d.aliases):
+                if name:
+                    self.canonical.setdefault(name.lower(), d.doc_id)
+
+    def doc(self, name: str) -> str:
+        return self.canonical.get(name.lower(), name)
+
+    def matches(self, doc_id: str, section: str | None, gold: Gold, doc_level: bool = False) -> bool:
+        for exp_doc, exp_section in gold.expected:
+            if self.doc(exp_doc).lower() != doc_id.lower():
+                continue
+            if doc_level or not exp_section:
+                return True
+            want = section_tokens(exp_section)
+            if section_tokens(section)[: len(want)] == want:
+                return True
+        return False
+
+
+@dataclass
+class SystemResult:
+    name: str
+    ranks: list[int | None] = field(default_factory=list)  # first match rank within k, per answerable
+    citation_hits: list[bool] | None = None
+    declined: int = 0
+    false_abstentions: int = 0
+    abstain_total: int = 0
+    topics: list[str] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def metrics(self, mask: Sequence[bool] | None = None) -> dict[str, Any]:
+        idx = [i for i in range(len(self.ranks)) if mask is None or mask[i]]
+        n = len(idx)
+        if n == 0:
+            return {"questions": 0}
+        ranks = [self.ranks[i] for i in idx]
+        out: dict[str, Any] = {
+            "questions": n,
+            "hit@1": round(sum(1 for r in ranks if r == 1) / n, 3),
+            "hit@k": round(sum(1 for r in ranks if r is not None) / n, 3),
+            "mrr": round(sum(1 / r for r in ranks if r) / n, 3),
+        }
+        if self.citation_hits is not None:
+            out["citation_hit"] = round(sum(1 for i in idx if self.citation_hits[i]) / n, 3)
+        return out
+
+
+def _first_rank(
+    hits: Sequence[tuple[str, str | None]], gold: Gold, matcher: Matcher, k: int, doc_level: bool
+) -> int | None:
+    for rank, (doc_id, section) in enumerate(hits[:k], start=1):
+        if matcher.matches(doc_id, section, gold, doc_level):
+            return rank
+    return None
+
+
+def evaluate_ours(retriever: Retriever, gold: list[Gold], k: int) -> SystemResult:
+    matcher = Matcher(retriever.state)
+    res = SystemResult("licenseqa (hybrid, clause-aware)", citation_hits=[])
+    for g in gold:
+        started = time.perf_counter()
+        ans = answer(g.question, retriever)
+        res.latencies_ms.append((time.perf_counter() - started) * 1000)
+        if g.abstain:
+            res.abstain_total += 1
+            res.declined += int(ans.abstained)
+            continue
+        res.topics.append(g.topic)
+        res.false_abstentions += int(ans.abstained)
+        hits = [(h.clause.doc_id, h.clause.section) for h in ans.retrieved]
+        res.ranks.append(None if ans.abstained else _first_rank(hits, g, matcher, k, False))
+        assert res.citation_hits is not None
+        res.citation_hits.append(any(matcher.matches(c.doc_id, c.section, g) for c in ans.citations))
+    return res
+
+
+def evaluate_ranker(
+    name: str,
+    rank: Callable[[str], list[tuple[str, str | None]]],
+    matcher: Matcher,
+    gold: list[Gold],
+    k: int,
+    doc_level: bool,
+) -> SystemResult:
+    res = SystemResult(name)
+    for g in gold:
+        if g.abstain:
+            res.abstain_total += 1  # a ranker always returns something: never declines
+            continue
+        res.topics.append(g.topic)
+        res.ranks.append(_first_rank(rank(g.question), g, matcher, k, doc_level))
+    return res
+
+
+def bm25_ranker(retriever: Retriever, k: int) -> Callable[[str], list[tuple[str, str | None]]]:
+    snap = retriever.snapshot()
+
+    def rank(question: str) -> list[tuple[str, str | None]]:
+        scores = snap.bm25_scores(question)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(snap.clauses[i].doc_id, snap.clauses[i].section) for i in order]
+
+    return rank
+
+
+def _plain_documents(corpus_dir: Path) -> list[tuple[str, str]]:
+    """(doc_id, body) of every corpus file, front matter removed (the baseline's 'plain text')."""
+    import yaml
+
+    docs: list[tuple[str, str]] = []
+    for path in sorted(corpus_dir.rglob("*")):
+        if path.parent == corpus_dir or path.suffix not in (".md", ".txt") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        parts = text.split("---\n", 2)
+        if len(parts) == 3 and not parts[0].strip():
+            meta = yaml.safe_load(parts[1]) or {}
+            if isinstance(meta, dict) and meta.get("id"):
+                docs.append((str(meta["id"]), parts[2]))
+    return docs
+
+
+def naive_langchain_ranker(
+    retriever: Retriever, corpus_dir: Path, k: int
+) -> Callable[[str], list[tuple[str, str | None]]]:
+    """The tutorial pipeline: 1000/200 character chunks, dense top-k through langchain-chroma."""
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    state = retriever.state
+    embeddings = retriever.embedder.langchain  # type: ignore[attr-defined]
+    name = f"{retriever.store.prefix}-baseline-{state.corpus_version}"
+    store = Chroma(
+        client=retriever.store.client,
+        collection_name=name,
+        embedding_function=embeddings,
+        collection_configuration={"hnsw": {"space": "cosine"}},
+    )
+    if store._collection.count() == 0:
+        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+        chunks = splitter.split_documents(
+            [
+                Document(page_content=body, metadata={"doc_id": doc_id})
+                for doc_id, body in _plain_documents(corpus_dir)
+            ]
+        )
+        log.info("baseline: embedding %d naive chunks", len(chunks))
+        for start in range(0, len(chunks), 256):
+            store.add_documents(chunks[start : start + 256])
+    for other in retriever.store.collection_names():
+        if other.startswith(f"{retriever.store.prefix}-baseline-") and other != name:
+            retriever.store.drop_collection(other)
+
+    def rank(question: str) -> list[tuple[str, str | None]]:
+        return [(d.metadata["doc_id"], None) for d in store.similarity_search(question, k=k)]
+
+    return rank
+
+
+def run_evaluation(
+    retriever: Retriever, gold: list[Gold], k: int = 5, corpus_dir: Path | None = None, baselines: bool = True
+) -> dict[str, Any]:
+    matcher = Matcher(retriever.state)
+    systems = [evaluate_ours(retriever, gold, k)]
+    if baselines:
+        if corpus_dir is not None and corpus_dir.is_dir():
+            systems.append(
+                evaluate_ranker(
+                    "naive LangChain (1000/200 chunks, dense; document level)",
+                    naive_langchain_ranker(retriever, corpus_dir, k),
+                    matcher,
+                    gold,
+                    k,
+                    doc_level=True,
+                )
+            )
+        systems.append(
+            evaluate_ranker("BM25 alone (clauses)", bm25_ranker(retriever, k), matcher, gold, k, False)
+        )
+    report: dict[str, Any] = {"k": k, "corpus_version": retriever.state.corpus_version, "systems": []}
+    for sysres in systems:
+        topics = sorted(set(sysres.topics))
+        entry: dict[str, Any] = {
+            "name": sysres.name,
+            "overall": sysres.metrics(),
+            "abstain_questions": sysres.abstain_total,
+            "declined": sysres.declined,
+            "false_abstentions": sysres.false_abstentions,
+            "per_topic": {t: sysres.metrics([x == t for x in sysres.topics]) for t in topics},
+        }
+        if sysres.latencies_ms:
+            lat = sorted(sysres.latencies_ms)
+            entry["latency_ms"] = {"p50": round(lat[len(lat) // 2], 1), "max": round(lat[-1], 1)}
+        report["systems"].append(entry)
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    k = report["k"]
+    systems = report["systems"]
+    names = ["ours", "naive LangChain", "BM25"][: len(systems)]
+    rows = [
+        ("hit@1", "hit@1"),
+        (f"hit@{k}", "hit@k"),
+        (f"MRR@{k}", "mrr"),
+        ("citation hit", "citation_hit"),
+    ]
+    width = 16
+    lines = [f"{'metric':<22}" + "".join(f"{n:>{width}}" for n in names)]
+    for label, key in rows:
+        cells = [s["overall"].get(key) for s in systems]
+        lines.append(
+            f"{label:<22}" + "".join(f"{('-' if c is None else f'{c:.3f}'):>{width}}" for c in cells)
+        )
+    lines.append(
+        f"{'abstain declined':<22}"
+        + "".join(f"{str(s['declined']) + '/' + str(s['abstain_questions']):>{width}}" for s in systems)
+    )
+    lines.append(
+        f"{'false abstentions':<22}" + "".join(f"{s['false_abstentions']:>{width}}" for s in systems)
+    )
+    lines.append(
+        f"{'questions':<22}" + "".join(f"{s['overall'].get('questions', 0):>{width}}" for s in systems)
+    )
+    lines.append("")
+    lines.append(f"per topic (ours, hit@{k} / MRR / citation hit):")
+    for topic, m in systems[0]["per_topic"].items():
+        lines.append(
+            f"  {topic:<18} n={m['questions']:<3} {m['hit@k']:.3f} / {m['mrr']:.3f} / {m.get('citation_hit', 0):.3f}"
+        )
+    lines.append("")
+    for name, s in zip(names, systems, strict=True):
+        lines.append(f"{name}: {s['name']}")
+    lines.append(f"corpus version {report['corpus_version']}")
+    return "\n".join(lines)
+
+
+def run_eval_cli(settings: Settings, args: argparse.Namespace) -> int:
+    from licenseqa.service import open_retriever
+
+    if args.k < 1:
+        raise InputError("--k must be at least 1.")
+    gold = load_gold(Path(args.file))
+    retriever = open_retriever(settings)
+    report = run_evaluation(
+        retriever, gold, args.k, Path(settings.corpus_dir), baselines=not args.no_baselines
+    )
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(format_report(report))
+    return 0

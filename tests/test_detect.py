@@ -1,0 +1,48 @@
+"""Licence detection from the forms people type (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from licenseqa.detect import DocName, LicenseDetector
+
+
+@pytest.fixture(scope="module")
+def detector(corpus_docs):
+    return LicenseDetector(
+        DocName(d.doc_id, d.text.title, str(d.meta.get("spdx", "")), tuple(d.meta.get("aliases") or ()))
+        for d in corpus_docs.values()
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can I use an AGPL library in our SaaS?", ["AGPL-3.0-only"]),
+        ("What does the Affero clause require?", ["AGPL-3.0-only"]),
+        ("Under GPLv3, what is conveying?", ["GPL-3.0-only"]),
+        ("Is LGPL 2.1 OK for dynamic linking?", ["LGPL-2.1-only"]),
+        ("Does Apache 2 need a NOTICE file?", ["Apache-2.0"]),
+        ("Do I have to follow the AUP of Llama 3.1?", ["llama3.1"]),
+        ("May I use the Llama trademark with a Llama 3.3 model?", ["llama3.3"]),
+        ("Is CC BY-NC data usable for training?", ["CC-BY-NC-4.0"]),
+        ("What does the Stable Diffusion license forbid?", ["creativeml-openrail-m"]),
+        ("Copying MIT-licensed code", ["MIT"]),
+        ("BSD-3-Clause vs Apache-2.0", ["BSD-3-Clause", "Apache-2.0"]),
+        ("How do I reset my laptop password?", []),
+        ("Is this JSON file valid?", []),
+    ],
+)
+def test_detects_named_licences(detector, question, expected):
+    assert detector.detect(question) == expected
+
+
+def test_family_names_cover_every_version(detector):
+    assert set(detector.detect("OpenRAIL use restrictions")) >= {
+        "bigscience-openrail-m",
+        "creativeml-openrail-m",
+        "openrail++",
+        "bigcode-openrail-m",
+    }
+    ids, rest = detector.detect_with_rest("What does GPLv3 say about patents?")
+    assert ids == ["GPL-3.0-only"] and "gpl" not in rest and "patents" in rest
