@@ -315,9 +315,8 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append("")
     lines.append(f"per topic (ours, hit@{k} / MRR / citation hit):")
     for topic, m in systems[0]["per_topic"].items():
-        lines.append(
-            f"  {topic:<18} n={m['questions']:<3} {m['hit@k']:.3f} / {m['mrr']:.3f} / {m.get('citation_hit', 0):.3f}"
-        )
+        cite = m.get("citation_hit", 0.0)
+        lines.append(f"  {topic:<18} n={m['questions']:<3} {m['hit@k']:.3f} / {m['mrr']:.3f} / {cite:.3f}")
     lines.append("")
     for name, s in zip(names, systems, strict=True):
         lines.append(f"{name}: {s['name']}")
