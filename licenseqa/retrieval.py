@@ -56,13 +56,15 @@ class Retrieval:
 class _Snapshot:
     """Clauses, BM25 index and licence detector of one corpus version."""
 
-    def __init__(self, state: IndexState, clauses: list[Clause]) -> None:
+    def __init__(self, state: IndexState, records: list[tuple[str, Clause]]) -> None:
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
         self.state = state
+        clauses = [c for _, c in records]
         self.clauses = clauses
+        self.id_position = {rid: i for i, (rid, _) in enumerate(records)}
         self.position = {self.key(c): i for i, c in enumerate(clauses)}
         self.doc_of = np.array([c.doc_id for c in clauses])
         self.kind_of = np.array([c.kind for c in clauses])
@@ -124,7 +126,7 @@ class Retriever:
                         "Rebuild it with `licenseqa ingest --rebuild`."
                     )
                 started = time.perf_counter()
-                snap = _Snapshot(state, self.store.live_clauses(state))
+                snap = _Snapshot(state, self.store.live_records(state))
                 self._snapshot = snap
                 log.info(
                     "loaded %d clauses of corpus %s in %.2fs",
@@ -162,28 +164,33 @@ class Retriever:
         if kinds:
             named = [d for d in named if state.docs[d].kind in kinds]
 
-        vec = list(vector) if vector is not None else self.embedder.embed_query(question)
+        # one encoder call for the question and, when licences are named, the question without them
+        use_rest = bool(named) and len(rest.split()) >= 2
+        if vector is not None:
+            vecs = [list(vector)] + ([self.embedder.embed_query(rest)] if use_rest else [])
+        else:
+            vecs = self.embedder.embed_queries([question, rest] if use_rest else [question])
+        vec = vecs[0]
         filtered = bool(doc_ids or kinds)
-        dense_raw = self.store.query(
-            state,
-            vec,
-            DENSE_CANDIDATES,
-            doc_ids=list(doc_ids) if doc_ids else None,
-            kinds=list(kinds) if kinds else None,
-            filter_live=filtered,
-        )
+        keys = [
+            d.key
+            for d in state.docs.values()
+            if (not doc_ids or d.doc_id in doc_ids) and (not kinds or d.kind in kinds)
+        ]
+        if not keys:
+            return Retrieval((), tuple(named), 0.0, state.corpus_version)
         dense: list[tuple[int, float]] = []
-        for clause, score in dense_raw:
-            pos = snap.position.get(snap.key(clause))
+        for rid, score in self.store.query_ids(state, [vec], DENSE_CANDIDATES, keys if filtered else None)[0]:
+            pos = snap.id_position.get(rid)
             if pos is not None and allowed[pos]:
                 dense.append((pos, score))
         best_dense = max((s for _, s in dense), default=0.0)
         # within the named licences, rank by what is asked, not by the licence's name
         named_dense: list[tuple[int, float]] = []
         if named:
-            rest_vec = self.embedder.embed_query(rest) if len(rest.split()) >= 2 else vec
-            for clause, score in self.store.query(state, rest_vec, 30, doc_ids=named, filter_live=True):
-                pos = snap.position.get(snap.key(clause))
+            named_keys = [state.docs[d].key for d in named if d in state.docs]
+            for rid, score in self.store.query_ids(state, [vecs[-1]], 30, named_keys)[0]:
+                pos = snap.id_position.get(rid)
                 if pos is not None and allowed[pos]:
                     named_dense.append((pos, score))
 

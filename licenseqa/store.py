@@ -322,17 +322,45 @@ class ChromaStore:
                 out.append((clause_from_record(text or "", meta), 1.0 - float(dist)))
         return out
 
-    def live_clauses(self, state: IndexState) -> list[Clause]:
-        """Every clause of the documents in ``state``, in document and line order."""
+    def live_records(self, state: IndexState) -> list[tuple[str, Clause]]:
+        """(record id, clause) of every live clause, in document and line order."""
         try:
             got = self._collection(state.collection).get(
                 where={"doc_key": {"$in": state.live_keys}}, include=["documents", "metadatas"]
             )
         except Exception as exc:  # noqa: BLE001
             raise StoreError(f"The index cannot be read: {exc}") from None
-        clauses = [
-            clause_from_record(t or "", dict(m or {}))
-            for t, m in zip(got["documents"], got["metadatas"], strict=True)
+        records = [
+            (i, clause_from_record(t or "", dict(m or {})))
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
-        clauses.sort(key=lambda c: (c.doc_id, c.start_line, c.part))
-        return clauses
+        records.sort(key=lambda r: (r[1].doc_id, r[1].start_line, r[1].part))
+        return records
+
+    def live_clauses(self, state: IndexState) -> list[Clause]:
+        """Every clause of the documents in ``state``, in document and line order."""
+        return [c for _, c in self.live_records(state)]
+
+    def query_ids(
+        self,
+        state: IndexState,
+        vectors: Sequence[Sequence[float]],
+        k: int,
+        doc_keys: Sequence[str] | None = None,
+    ) -> list[list[tuple[str, float]]]:
+        """Fast path for callers that hold the clauses: (record id, similarity) per query vector.
+
+        Without ``doc_keys`` the query is unfiltered; callers drop ids they do not know
+        (records of an interrupted ingest).
+        """
+        where = {"doc_key": {"$in": list(doc_keys)}} if doc_keys else None
+        try:
+            res = self._collection(state.collection).query(
+                query_embeddings=[list(v) for v in vectors], n_results=k, where=where, include=["distances"]
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise StoreError(f"The index query failed: {exc}") from None
+        return [
+            [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+            for ids, dists in zip(res["ids"], res["distances"], strict=True)
+        ]
