@@ -108,7 +108,7 @@ _STOP = set(
     ]
 )
 _WORD = re.compile(r"[a-z0-9]+")
-_SENTENCE_END = re.compile(r"(?<=[.;:!?])[\"”)]?\s+(?=[\"“(]?[A-Z0-9(])|\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])[\"”)]?\s+(?=[\"“(]?[A-Z0-9(])|\n\s*\n|\n(?=\s*[-*] )")
 
 
 def validate_question(question: str) -> str:
@@ -181,7 +181,7 @@ def _best_sentences(clause: Clause, qwords: set[str], limit: int) -> list[_Span]
 
 def _display(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"^(\(?[0-9a-zA-Z]{1,5}[.)]|\d+(\.\d+)*\.?)\s+(?=\S)", "", text)
+    text = re.sub(r"^(\(?[0-9a-zA-Z]{1,5}[.)]|\d+(\.\d+)*\.?|[-*])\s+(?=\S)", "", text)
     words = text.split(" ")
     if len(words) > MAX_BULLET_WORDS:
         text = " ".join(words[:MAX_BULLET_WORDS]).rstrip(",;:") + " …"
@@ -333,5 +333,6 @@ def render_text(ans: Answer) -> str:
         lines.append("")
     for w in ans.warnings:
         lines.append(f"warning: {w}")
-    lines.append(f"{DISCLAIMER} Corpus version {ans.corpus_version}.")
+    note = DISCLAIMER if ans.citations else "Not legal advice."
+    lines.append(f"{note} Corpus version {ans.corpus_version}.")
     return "\n".join(lines)

@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
     except Exception as exc:
         logging.getLogger("licenseqa").debug("unexpected failure", exc_info=True)
         print(
