@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(corpus_dir=args.corpus, index_dir=args.index)
-        configure_logging(settings.log_level if not args.json else "WARNING")
+        configure_logging(settings.log_level)  # logs go to stderr; --json output to stdout
         return _run(settings, args)
     except LicenseQAError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -98,6 +98,10 @@ def _status(settings: object, as_json: bool) -> int:
             f"index {status.location}: {status.documents} documents, {status.clauses} clauses, "
             f"corpus version {status.corpus_version}, built {status.built_at} with {status.embedding_model}"
         )
+        if status.stale:
+            print(status.message, file=sys.stderr)
+            for change in status.changes:
+                print(f"  {change}", file=sys.stderr)
     else:
         print(status.message, file=sys.stderr)
     return 0 if status.ready else 1

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Clauses embedded per batch.")
     log_level: str = Field("WARNING", description="Logging level (DEBUG, INFO, WARNING, ERROR).")
+    feedback_path: Path = Field(
+        Path(".feedback/feedback.jsonl"), description="JSONL file where thumbs up/down on answers are stored."
+    )
 
     @field_validator("collection")
     @classmethod

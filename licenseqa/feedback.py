@@ -1,0 +1,43 @@
+"""Thumbs up/down on answers, appended to a JSONL file for the legal team's review."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from licenseqa.answering import answer_to_dict
+from licenseqa.errors import LicenseQAError
+from licenseqa.models import Answer
+
+_lock = threading.Lock()
+
+
+def record_feedback(path: Path, ans: Answer, rating: str, comment: str = "") -> dict[str, object]:
+    """Append one record; ``rating`` is "up" or "down". Returns the record written."""
+    if rating not in ("up", "down"):
+        raise LicenseQAError("Feedback must be 'up' or 'down'.")
+    data = answer_to_dict(ans)
+    record = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rating": rating,
+        "question": ans.question,
+        "answer": ans.text,
+        "abstained": ans.abstained,
+        "citations": data["citations"],
+        "corpus_version": ans.corpus_version,
+        "mode": ans.mode,
+        "comment": comment,
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        with _lock, open(path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise LicenseQAError(f"Cannot save feedback to {path}: {exc.strerror}.") from None
+    return record

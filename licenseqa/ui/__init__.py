@@ -1,0 +1,1 @@
+"""Streamlit pages. They render what ``licenseqa`` returns; no retrieval logic lives here."""

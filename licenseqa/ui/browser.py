@@ -1,0 +1,158 @@
+"""License browser: find a document, read its facts and outline, and see any clause highlighted.
+
+The URL identifies what is shown: ``?doc=<id>&section=<label>&line=<n>``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from licenseqa.catalog import DocumentView, document_view, search_documents
+from licenseqa.errors import LicenseQAError
+from licenseqa.ui.chat import KIND_LABELS
+from licenseqa.ui.render import md_escape, text_block_html
+from licenseqa.ui.resources import current_status, get_retriever, settings
+
+
+def _select_section(section: str | None, line: int) -> None:
+    st.query_params["section"] = section or ""
+    st.query_params["line"] = str(line)
+
+
+def _select_doc() -> None:
+    doc = st.session_state.get("browser_doc")
+    if doc:
+        st.query_params.clear()
+        st.query_params["doc"] = doc
+
+
+def _front_matter_end(lines: tuple[str, ...]) -> int:
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() == "---":
+                return i + 1
+    return 0
+
+
+def _render_text(view: DocumentView, highlight_start: int | None) -> None:
+    lines = view.lines
+    start = _front_matter_end(lines)  # 0-based index of the first body line
+    blocks: list[str] = []
+    by_start = {e.start_line: e for e in view.outline}
+    i = start
+    pending: list[str] = []
+    while i < len(lines):
+        entry = by_start.get(i + 1)
+        if entry is None:
+            pending.append(lines[i])
+            i += 1
+            continue
+        if pending and any(p.strip() for p in pending):
+            blocks.append(text_block_html(pending))
+        pending = []
+        chunk = list(lines[entry.start_line - 1 : entry.end_line])
+        blocks.append(
+            text_block_html(chunk, anchor=entry.anchor, highlight=entry.start_line == highlight_start)
+        )
+        i = entry.end_line
+    if pending and any(p.strip() for p in pending):
+        blocks.append(text_block_html(pending))
+    st.markdown("\n".join(blocks), unsafe_allow_html=True)
+
+
+def browser_page() -> None:
+    st.title("License browser")
+    try:
+        status = current_status()
+        if not status.ready:
+            st.warning(status.message)
+            return
+        retriever = get_retriever()
+    except LicenseQAError as exc:
+        st.error(str(exc))
+        return
+    state = retriever.state
+    rows = [
+        {"doc_id": d.doc_id, "title": d.title, "kind": d.kind, "spdx": d.spdx, "aliases": list(d.aliases)}
+        for d in state.docs.values()
+    ]
+    params = st.query_params
+    wanted = params.get("doc")
+    col_q, col_k = st.columns([2, 1])
+    query = col_q.text_input(
+        "Search by id, title or alias", key="browser_query", placeholder="e.g. GPL, Llama, CC BY"
+    )
+    kinds = col_k.multiselect(
+        "Kind",
+        sorted({r["kind"] for r in rows}),
+        key="browser_kinds",
+        format_func=lambda k: KIND_LABELS.get(k, k),
+    )
+    matches = search_documents(rows, query, kinds or None)
+    ids = [m["doc_id"] for m in matches]
+    if wanted and wanted in state.docs and wanted not in ids:
+        ids.insert(0, wanted)
+    if not ids:
+        st.info("No document matches. Clear the search or the kind filter.")
+        return
+    titles = {r["doc_id"]: f"{r['title']} ({r['doc_id']})" for r in rows}
+    if wanted in ids:
+        st.session_state["browser_doc"] = wanted
+    elif st.session_state.get("browser_doc") not in ids:
+        st.session_state["browser_doc"] = ids[0]
+    doc_id = st.selectbox(
+        f"Document ({len(matches)} match{'es' if len(matches) != 1 else ''})",
+        ids,
+        key="browser_doc",
+        format_func=lambda i: titles.get(i, i),
+        on_change=_select_doc,
+    )
+    doc = state.docs[doc_id]
+    snap = retriever.snapshot()
+    clauses = [c for c in snap.clauses if c.doc_id == doc_id]
+    root = Path(settings().corpus_dir).resolve().parent
+    view = document_view(root, doc.source, clauses)
+
+    st.header(md_escape(view.title))
+    facts = {"id": view.doc_id, "kind": KIND_LABELS.get(view.kind, view.kind)}
+    if view.spdx:
+        facts["SPDX"] = view.spdx
+    for key in ("source", "url", "owner", "last_reviewed"):
+        if view.facts.get(key):
+            facts[key] = str(view.facts[key])
+    for key in ("permissions", "conditions", "limitations"):
+        if view.facts.get(key):
+            facts[key] = ", ".join(str(x) for x in view.facts[key])
+    if view.aliases:
+        facts["aliases"] = ", ".join(view.aliases)
+    st.table({"fact": list(facts), "value": list(facts.values())})
+    st.caption(f"File `{view.source}` · {len(view.outline)} sections and passages in the index")
+
+    section = params.get("section") or None
+    line = params.get("line")
+    target = view.clause_for(section, int(line) if line and line.isdigit() else None)
+    with st.expander("Outline", expanded=target is None):
+        for n, entry in enumerate(e for e in view.outline if e.section):
+            label = f"§{entry.section}" + (f" {entry.heading}" if entry.heading else "")
+            st.button(
+                label,
+                key=f"outline_{n}",
+                on_click=_select_section,
+                args=(entry.section, entry.start_line),
+            )
+    if target is not None:
+        heading = f" — {target.heading}" if target.heading else ""
+        shown = md_escape(f"§{target.section or ''}{heading}")
+        st.markdown(f"**Showing {shown}** (lines {target.start_line}-{target.end_line})")
+    _render_text(view, target.start_line if target else None)
+    if target is not None:
+        anchor = html.escape(target.anchor)
+        components.html(
+            f"<script>const el = window.parent.document.getElementById('{anchor}');"
+            "if (el) { el.scrollIntoView({block: 'center'}); }</script>",
+            height=0,
+        )

@@ -1,0 +1,22 @@
+"""The app's pages (shared so pages can link to each other)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def _chat() -> None:
+    from licenseqa.ui.chat import chat_page
+
+    chat_page()
+
+
+def _browser() -> None:
+    from licenseqa.ui.browser import browser_page
+
+    browser_page()
+
+
+CHAT = st.Page(_chat, title="Chat", icon="💬", url_path="chat", default=True)
+BROWSER = st.Page(_browser, title="License browser", icon="📖", url_path="browser")
+ALL = [CHAT, BROWSER]
