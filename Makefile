@@ -4,11 +4,12 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 TORCH   := torch==2.13.0
 
-.PHONY: run test install install-dev index lint clean-index help
+.PHONY: run test test-browser install install-dev index lint clean-index help
 
 help:
 	@echo "make run   - create .venv, install, build/update the index, start the Streamlit app"
 	@echo "make test  - same environment plus dev tools, run the test suite"
+	@echo "make test-browser - the real-browser end-to-end test (needs /usr/bin/chromium)"
 	@echo "make index - build or update the index only;  make lint - ruff"
 
 $(BIN)/python:
@@ -37,7 +38,11 @@ run: index
 	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
 
 test: install-dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
+
+# real-browser end-to-end test (needs Debian chromium at /usr/bin/chromium)
+test-browser: install-dev
+	$(BIN)/python -m pytest -m browser -s
 
 lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -6,5 +6,5 @@ import streamlit as st
 
 from licenseqa.ui import pages
 
-st.set_page_config(page_title="licenseqa", page_icon="⚖️", layout="wide")
+st.set_page_config(page_title="licenseqa", layout="wide")
 st.navigation(pages.ALL).run()

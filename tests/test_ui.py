@@ -39,7 +39,7 @@ def test_chat_answers_with_citations_and_browser_links(app_env):
     at = _ask(at, "Does Apache License 2.0 require me to give recipients a copy of the license?")
     assert not at.exception
     text = _all_markdown(at)
-    assert "\\[1\\]" in text  # the [n] markers, escaped
+    assert '<div class="lqa-answer">' in text and "[1]</li>" in text
     labels = [e.label for e in at.expander]
     assert labels and labels[0].startswith("[1] Apache License 2.0 §4(a)")
     clause_html = next(m.value for m in at.markdown if "lqa-clause" in m.value)
@@ -119,11 +119,13 @@ def test_corpus_html_and_links_render_as_text(monkeypatch, tmp_path, embedder):
     assert not at.exception
     rendered = _all_markdown(at)
     assert "Zebra clause" in rendered
-    # Markdown elements: every '<' and Markdown link bracket is backslash-escaped (renders literally)
-    assert not re.search(r"(?<!\\)<(script|b|img)", rendered)
-    assert "\\[click here\\]\\(http" in rendered
-    # HTML clause views: the corpus text is entity-escaped
-    assert "&lt;script&gt;alert" in rendered and "&lt;img src=x" in rendered
+    # corpus text is entity-escaped inside single-line HTML blocks that Markdown never parses
+    assert not re.search(r"<(script|b|img)\b", rendered)
+    assert "&lt;script&gt;alert" in rendered and "&lt;img src=x" in rendered and "&lt;b&gt;bold" in rendered
+    assert "[click here](http://evil.example/steal)" in rendered  # literal text in an HTML block
+    assert "<a " not in rendered
+    for block in (m.value for m in at.markdown if "lqa-" in m.value):
+        assert "\n" not in block  # one line: a blank line cannot end the HTML block early
 
 
 def test_browser_page_opens_the_cited_clause(app_env):

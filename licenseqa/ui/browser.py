@@ -61,7 +61,7 @@ def _render_text(view: DocumentView, highlight_start: int | None) -> None:
         i = entry.end_line
     if pending and any(p.strip() for p in pending):
         blocks.append(text_block_html(pending))
-    st.markdown("\n".join(blocks), unsafe_allow_html=True)
+    st.markdown("".join(blocks), unsafe_allow_html=True)
 
 
 def browser_page() -> None:

@@ -12,7 +12,7 @@ from licenseqa.export import conversation_markdown
 from licenseqa.feedback import record_feedback
 from licenseqa.models import Answer, Citation, Clause
 from licenseqa.ui import pages
-from licenseqa.ui.render import answer_markdown, highlighted_clause_html, md_escape
+from licenseqa.ui.render import answer_html, highlighted_clause_html, md_escape
 from licenseqa.ui.resources import build_index, current_status, get_retriever, settings
 
 EXAMPLES = (
@@ -110,7 +110,7 @@ def _on_feedback(index: int) -> None:
 
 
 def render_answer(ans: Answer, index: int) -> None:
-    st.markdown(answer_markdown(ans.text))
+    st.markdown(answer_html(ans.text), unsafe_allow_html=True)
     for c in ans.citations:
         heading = f" — {c.heading}" if c.heading else ""
         with st.expander(f"[{c.n}] {cite_label(c.title, c.section)}{heading}"):
@@ -122,7 +122,6 @@ def render_answer(ans: Answer, index: int) -> None:
             st.page_link(
                 pages.BROWSER,
                 label="Open in the license browser",
-                icon="📖",
                 query_params={"doc": c.doc_id, "section": c.section or "", "line": str(c.start_line)},
             )
     meta = f"Corpus version {ans.corpus_version} · {ans.timings_ms.get('total', 0):.0f} ms"

@@ -17,6 +17,6 @@ def _browser() -> None:
     browser_page()
 
 
-CHAT = st.Page(_chat, title="Chat", icon="💬", url_path="chat", default=True)
-BROWSER = st.Page(_browser, title="License browser", icon="📖", url_path="browser")
+CHAT = st.Page(_chat, title="Chat", url_path="chat", default=True)
+BROWSER = st.Page(_browser, title="License browser", url_path="browser")
 ALL = [CHAT, BROWSER]

@@ -1,4 +1,8 @@
-"""Safe rendering helpers: corpus text is always shown as text, never as active content."""
+"""Safe rendering helpers: corpus text is always shown as text, never as active content.
+
+Corpus-derived text is HTML-escaped and emitted as a single-line HTML block (newlines become
+``<br>``), so Markdown never parses it: no links, no autolinked URLs, no emphasis, no raw HTML.
+"""
 
 from __future__ import annotations
 
@@ -6,47 +10,60 @@ import html
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$&:])")
+_MONO = (
+    "white-space: pre-wrap; font-family: 'Source Code Pro', monospace; font-size: 0.82rem; line-height: 1.45;"
+)
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown (and HTML) so the text renders literally in ``st.markdown``."""
+    """Escape Markdown (and HTML) so short text renders literally in ``st.markdown``."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def answer_markdown(text: str) -> str:
-    """The answer (lead line + ``- sentence [n]`` bullets) as Markdown with the corpus text escaped."""
-    out = []
+def _text(s: str) -> str:
+    """Escaped text on one line: newlines become <br> so the HTML block is never split."""
+    return html.escape(s).replace("\r", "").replace("\n", "<br>")
+
+
+def answer_html(text: str) -> str:
+    """The answer (lead line + ``- sentence [n]`` bullets) as escaped, single-line HTML."""
+    parts: list[str] = []
+    items: list[str] = []
     for line in text.split("\n"):
-        m = re.match(r"^- (.*?)( \[\d+\])?$", line)
-        if m:
-            marker = m.group(2) or ""
-            out.append(f"- {md_escape(m.group(1))}{md_escape(marker)}")
-        else:
-            out.append(md_escape(line))
-    return "\n".join(out)
+        if line.startswith("- "):
+            items.append(f"<li>{_text(line[2:])}</li>")
+            continue
+        if items:
+            parts.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if line.strip():
+            parts.append(f"<p>{_text(line)}</p>")
+    if items:
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    return '<div class="lqa-answer">' + "".join(parts) + "</div>"
 
 
 def highlighted_clause_html(clause_text: str, quote: str) -> str:
-    """The clause as escaped, pre-formatted HTML with the quote marked."""
+    """The clause as escaped, pre-wrapped HTML with the quote marked."""
     start = clause_text.find(quote) if quote else -1
     if start < 0:
-        body = html.escape(clause_text)
+        body = _text(clause_text)
     else:
         end = start + len(quote)
         body = (
-            html.escape(clause_text[:start])
+            _text(clause_text[:start])
             + '<mark class="lqa-quote">'
-            + html.escape(clause_text[start:end])
+            + _text(clause_text[start:end])
             + "</mark>"
-            + html.escape(clause_text[end:])
+            + _text(clause_text[end:])
         )
-    return f'<pre class="lqa-clause" style="white-space: pre-wrap; font-size: 0.85rem;">{body}</pre>'
+    return f'<div class="lqa-clause" style="{_MONO}">{body}</div>'
 
 
 def text_block_html(lines: list[str], anchor: str | None = None, highlight: bool = False) -> str:
-    style = "white-space: pre-wrap; font-size: 0.85rem; margin: 0; padding: 0.2rem 0.5rem;"
+    style = _MONO + " margin: 0; padding: 0.15rem 0.5rem;"
     if highlight:
         style += " background: #fff3b0; border-left: 4px solid #e0a800;"
     attrs = f' id="{html.escape(anchor)}"' if anchor else ""
     cls = "lqa-section lqa-highlight" if highlight else "lqa-section"
-    return f'<pre{attrs} class="{cls}" style="{style}">{html.escape(chr(10).join(lines))}</pre>'
+    return f'<div{attrs} class="{cls}" style="{style}">{_text(chr(10).join(lines))}</div>'

@@ -36,8 +36,16 @@ def get_retriever() -> Retriever:
     return retriever_for(f"{s.chroma_url or s.index_dir}|{s.embedding_model}|{s.collection}")
 
 
-def current_status() -> IndexStatus:
+@st.cache_data(ttl=5, show_spinner=False)
+def _status_for(key: str) -> IndexStatus:
+    del key  # part of the cache key only
     return index_status(settings())
+
+
+def current_status() -> IndexStatus:
+    """Index status, re-read at most every 5 seconds (it hashes the corpus files)."""
+    s = settings()
+    return _status_for(f"{s.chroma_url or s.index_dir}|{s.corpus_dir}|{s.embedding_model}|{s.collection}")
 
 
 _PROGRESS = re.compile(r"upserted (\d+)/(\d+) clauses")
@@ -70,4 +78,5 @@ def build_index(on_progress: Callable[[float, str], None]) -> tuple[bool, str]:
         return False, " ".join(errors) or f"The index build failed (exit code {code})."
     on_progress(1.0, "Index ready")
     retriever_for.clear()
+    _status_for.clear()
     return True, out

@@ -1,0 +1,128 @@
+"""Real browser end to end: `streamlit run app.py` headless, driven through Debian chromium.
+
+Run locally: `make test-browser` (needs /usr/bin/chromium: `apt-get install chromium`).
+Screenshots and timings go to artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, ROOT, free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "artifacts"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def server(full_index, tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "LICENSEQA_INDEX_DIR": str(full_index),
+        "LICENSEQA_CORPUS_DIR": str(CORPUS),
+        "LICENSEQA_FEEDBACK_PATH": str(tmp_path / "feedback.jsonl"),
+    }
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, "streamlit exited"
+                assert time.monotonic() - started < 60, "streamlit did not start"
+                time.sleep(0.2)
+        yield url, started
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_ask_open_citation_and_follow_link(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    assert Path(CHROMIUM).exists(), "install Debian chromium (apt-get install chromium)"
+    url, started = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(url)
+        box = page.get_by_placeholder("Ask about a licence, a clause or our guidance")
+        box.wait_for(timeout=60_000)
+        box.fill("Does Apache License 2.0 require me to give recipients a copy of the license?")
+        box.press("Enter")
+        first = page.get_by_text("[1] Apache License 2.0 §4(a)").first
+        first.wait_for(timeout=60_000)
+        cold_seconds = time.monotonic() - started  # `streamlit run` -> first answer on screen
+        page.screenshot(path=str(shots / "chat-answer.png"), full_page=True)
+
+        # warm answer time in the page
+        t0 = time.monotonic()
+        box.fill("Which law governs the Llama 2 Community License?")
+        box.press("Enter")
+        page.get_by_text("[1] Llama 2 Community License Agreement 2023 §7").first.wait_for(timeout=30_000)
+        warm_ms = (time.monotonic() - t0) * 1000
+
+        # open the first citation of the first answer: the quote is highlighted in the clause
+        first.click()
+        mark = page.locator("mark.lqa-quote").first
+        expect(mark).to_contain_text("You must give any other recipients")
+        page.screenshot(path=str(shots / "citation-open.png"), full_page=True)
+
+        # follow its link to the license browser: the clause is highlighted there
+        page.get_by_role("link", name="Open in the license browser").first.click()
+        page.wait_for_url("**/browser?**", timeout=30_000)
+        assert ("doc=Apache-2.0" in page.url and "section=4%28a%29" in page.url) or "section=4(a)" in page.url
+        highlighted = page.locator("div.lqa-highlight")
+        expect(highlighted).to_contain_text("You must give any other recipients", timeout=30_000)
+        expect(highlighted).not_to_contain_text("You must cause any modified files")
+        page.screenshot(path=str(shots / "browser-clause.png"), full_page=False)
+        browser.close()
+    timings = {"cold_start_to_first_answer_s": round(cold_seconds, 2), "warm_answer_ms": round(warm_ms, 1)}
+    (ARTIFACTS / "ui-timings.json").write_text(json.dumps(timings, indent=2))
+    print(f"\nUI timings: {timings}")
