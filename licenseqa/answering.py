@@ -30,6 +30,8 @@ MIN_DENSE_SIMILARITY = 0.30
 MAX_BULLETS = 5
 MAX_CITED_CLAUSES = 4
 MAX_BULLET_WORDS = 60
+# a further clause is cited only if its fused score is at least this share of the best one
+RELATIVE_SCORE_CUT = 0.6
 
 _STOP = set(
     [
@@ -206,7 +208,12 @@ def compose(question: str, retrieval: Retrieval) -> tuple[str, tuple[Citation, .
     qwords = set(_words(question))
     chosen: list[Hit] = []
     seen_sections: set[tuple[str, str | None]] = set()
+    top_score = hits[0].score
     for hit in hits:
+        if chosen and hit.score < RELATIVE_SCORE_CUT * top_score:
+            break  # the rest are much weaker than the best clause: do not pad the answer
+        if chosen and not qwords & set(_words(hit.clause.text)):
+            continue  # shares no content word with the question
         key = (hit.clause.doc_id, hit.clause.section)
         if key in seen_sections and hit.clause.section is not None:
             continue

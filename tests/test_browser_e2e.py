@@ -112,6 +112,7 @@ def test_ask_open_citation_and_follow_link(server):
         first.click()
         mark = page.locator("mark.lqa-quote").first
         expect(mark).to_contain_text("You must give any other recipients")
+        page.wait_for_timeout(800)  # let the expander finish opening
         page.screenshot(path=str(shots / "citation-open.png"), full_page=True)
 
         # follow its link to the license browser: the clause is highlighted there
