@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import IO, Any
 
 from licenseqa.answering import answer, answer_to_dict, render_text, validate_question
 from licenseqa.config import Settings
 from licenseqa.errors import InputError, LicenseQAError
+from licenseqa.models import Answer
 
 
 def run_ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -22,13 +24,24 @@ def run_ask(settings: Settings, args: argparse.Namespace) -> int:
         from licenseqa.service import open_retriever
 
         retriever = open_retriever(settings)
-        ans = answer(question, retriever, k=args.k, doc_ids=args.doc, kinds=args.kind)
+        ask = _answer_fn(settings, args, retriever)
+        ans = ask(question)
         if args.json:
             print(json.dumps(answer_to_dict(ans), ensure_ascii=False))
         else:
             print(render_text(ans))
         return 0
     return _batch(settings, args)
+
+
+def _answer_fn(settings: Settings, args: argparse.Namespace, retriever: Any) -> Callable[[str], Answer]:
+    """Extractive by default; through the configured LLM when LICENSEQA_LLM is set."""
+    if settings.llm and not args.extractive:
+        from licenseqa.llm import LLMAnswerer, build_chat_model
+
+        llm = LLMAnswerer(retriever, build_chat_model(settings), settings.llm_timeout)
+        return lambda q: llm.ask(q, doc_ids=args.doc, kinds=args.kind)
+    return lambda q: answer(q, retriever, k=args.k, doc_ids=args.doc, kinds=args.kind)
 
 
 def _open_batch(path: str) -> IO[str]:
@@ -45,6 +58,7 @@ def _batch(settings: Settings, args: argparse.Namespace) -> int:
 
     fh = _open_batch(args.batch)
     retriever = open_retriever(settings)
+    ask = _answer_fn(settings, args, retriever)
     failures = 0
     try:
         for lineno, line in enumerate(fh, start=1):
@@ -56,7 +70,7 @@ def _batch(settings: Settings, args: argparse.Namespace) -> int:
                 if not isinstance(item, dict) or "question" not in item:
                     raise InputError("each line must be a JSON object with 'id' and 'question'")
                 qid = item.get("id", f"line-{lineno}")
-                ans = answer(str(item["question"]), retriever, k=args.k, doc_ids=args.doc, kinds=args.kind)
+                ans = ask(str(item["question"]))
                 out = {"id": qid, **answer_to_dict(ans)}
             except json.JSONDecodeError as exc:
                 failures += 1

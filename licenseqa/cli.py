@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--doc", action="append", metavar="ID", help="only these document ids (repeatable)")
     ask.add_argument("--kind", action="append", metavar="KIND", help="only these document kinds (repeatable)")
     ask.add_argument("-k", type=int, default=10, help="clauses to retrieve (default 10)")
+    ask.add_argument("--extractive", action="store_true", help="do not use the configured LLM")
 
     ev = sub.add_parser("eval", help="evaluate retrieval and citations on a gold JSONL file")
     ev.add_argument("file", help="gold questions, e.g. ../shared/eval/dev.jsonl")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from licenseqa.errors import ConfigError
@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Clauses embedded per batch.")
     log_level: str = Field("WARNING", description="Logging level (DEBUG, INFO, WARNING, ERROR).")
+    llm: str | None = Field(
+        None,
+        description="Optional chat model, an init_chat_model spec (ollama:llama3.1, openai:gpt-4o-mini).",
+    )
+    llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible (or Ollama) server.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the LLM provider (never logged).")
+    llm_timeout: float = Field(60.0, gt=0, le=600, description="Seconds before an LLM answer falls back.")
     feedback_path: Path = Field(
         Path(".feedback/feedback.jsonl"), description="JSONL file where thumbs up/down on answers are stored."
     )
