@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import typing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -16,7 +17,10 @@ from licenseqa.config import load_settings
 from licenseqa.llm import SYSTEM_PROMPT, LLMAnswerer, build_chat_model, build_messages, verify
 
 pytestmark = pytest.mark.slow
-Q = "Does AGPL-3.0 require me to offer source code to users interacting with my modified program over a network?"
+Q = (
+    "Does AGPL-3.0 require me to offer source code to users interacting with my modified program "
+    "over a network?"
+)
 
 
 def fake(text: str) -> GenericFakeChatModel:
@@ -111,7 +115,7 @@ def test_verify_rules():
 
 
 class _OpenAIStub(BaseHTTPRequestHandler):
-    requests: list[dict] = []
+    requests: typing.ClassVar[list[dict]] = []
     reply = (
         "Yes: the modified version must offer users interacting over a network its Corresponding Source [1]."
     )
