@@ -199,3 +199,21 @@ def test_real_openai_client_through_base_url(openai_stub, retriever, full_index)
     assert "sk-test" not in done.stderr
     extractive = json.loads(run_cli("ask", "--json", "--extractive", Q, env=env).stdout)
     assert extractive["mode"] == "extractive"
+
+
+def test_streamlit_streams_then_shows_verified_citations(openai_stub, full_index, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import CORPUS, ROOT
+
+    monkeypatch.setenv("LICENSEQA_INDEX_DIR", str(full_index))
+    monkeypatch.setenv("LICENSEQA_CORPUS_DIR", str(CORPUS))
+    monkeypatch.setenv("LICENSEQA_LLM", "openai:gpt-4o-mini")
+    monkeypatch.setenv("LICENSEQA_LLM_BASE_URL", openai_stub)
+    monkeypatch.setenv("LICENSEQA_LLM_API_KEY", "sk-test")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.chat_input[0].set_value(Q).run(timeout=120)
+    assert not at.exception
+    assert any("· llm ·" in c.value for c in at.caption)
+    assert any(e.label.startswith("[1] GNU Affero General Public License 3.0 §13") for e in at.expander)
+    assert _OpenAIStub.requests and _OpenAIStub.requests[-1]["stream"] is True

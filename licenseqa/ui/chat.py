@@ -13,7 +13,7 @@ from licenseqa.feedback import record_feedback
 from licenseqa.models import Answer, Citation, Clause
 from licenseqa.ui import pages
 from licenseqa.ui.render import answer_html, highlighted_clause_html, md_escape
-from licenseqa.ui.resources import build_index, current_status, get_retriever, settings
+from licenseqa.ui.resources import build_index, current_status, get_llm, get_retriever, settings
 
 EXAMPLES = (
     "Does AGPL-3.0 require me to offer source code to users of my network service?",
@@ -110,6 +110,8 @@ def _on_feedback(index: int) -> None:
 
 
 def render_answer(ans: Answer, index: int) -> None:
+    for warning in ans.warnings:
+        st.warning(warning)
     st.markdown(answer_html(ans.text), unsafe_allow_html=True)
     for c in ans.citations:
         heading = f" — {c.heading}" if c.heading else ""
@@ -124,13 +126,29 @@ def render_answer(ans: Answer, index: int) -> None:
                 label="Open in the license browser",
                 query_params={"doc": c.doc_id, "section": c.section or "", "line": str(c.start_line)},
             )
-    meta = f"Corpus version {ans.corpus_version} · {ans.timings_ms.get('total', 0):.0f} ms"
+    meta = f"Corpus version {ans.corpus_version} · {ans.mode} · {ans.timings_ms.get('total', 0):.0f} ms"
     st.caption(md_escape(meta))
     st.feedback("thumbs", key=f"feedback_{index}", on_change=_on_feedback, args=(index,))
     if st.session_state.get(f"feedback_saved_{index}"):
         st.caption("Thanks — your feedback was saved for the legal team.")
     if st.session_state.get(f"feedback_error_{index}"):
         st.error(st.session_state[f"feedback_error_{index}"])
+
+
+def _answer(question: str, retriever: object, doc_ids: list[str] | None, kinds: list[str] | None) -> Answer:
+    """Extractive, or streamed from the configured LLM and then shown verified."""
+    model = get_llm()
+    if model is None:
+        return answer(question, retriever, doc_ids=doc_ids, kinds=kinds)  # type: ignore[arg-type]
+    from licenseqa.llm import LLMAnswerer
+
+    holder: list[Answer] = []
+    llm = LLMAnswerer(retriever, model, settings().llm_timeout)  # type: ignore[arg-type]
+    live = st.empty()
+    with live.container():
+        st.write_stream(llm.stream(question, doc_ids=doc_ids, kinds=kinds, on_answer=holder.append))
+    live.empty()  # replaced by the verified answer and its citations
+    return holder[0]
 
 
 def _missing_index(message: str) -> None:
@@ -186,7 +204,7 @@ def chat_page() -> None:
             st.markdown(md_escape(question))
         with st.chat_message("assistant"):
             try:
-                ans = answer(question, retriever, doc_ids=doc_ids, kinds=kinds)
+                ans = _answer(question, retriever, doc_ids, kinds)
             except LicenseQAError as exc:
                 st.error(str(exc))
             else:

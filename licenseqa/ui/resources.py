@@ -31,6 +31,23 @@ def retriever_for(index_key: str) -> Retriever:
     return open_retriever(settings())
 
 
+@st.cache_resource(show_spinner=False)
+def llm_for(key: str) -> object | None:
+    """The configured chat model (once per process), or None when no LLM is configured."""
+    del key
+    s = settings()
+    if not s.llm:
+        return None
+    from licenseqa.llm import build_chat_model
+
+    return build_chat_model(s)
+
+
+def get_llm() -> object | None:
+    s = settings()
+    return llm_for(f"{s.llm}|{s.llm_base_url}|{s.llm_timeout}")
+
+
 def get_retriever() -> Retriever:
     s = settings()
     return retriever_for(f"{s.chroma_url or s.index_dir}|{s.embedding_model}|{s.collection}")
