@@ -341,5 +341,5 @@ def render_text(ans: Answer) -> str:
     for w in ans.warnings:
         lines.append(f"warning: {w}")
     note = DISCLAIMER if ans.citations else "Not legal advice."
-    lines.append(f"{note} Corpus version {ans.corpus_version}.")
+    lines.append(f"{note} Corpus version {ans.corpus_version}, mode {ans.mode}.")
     return "\n".join(lines)
