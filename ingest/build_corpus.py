@@ -108,6 +108,18 @@ choosealicense.com (`_licenses/*.txt`), licensed under the MIT License:
 
 {mit}
 Documents: {cal_docs}.
+
+## OSADL
+
+`licenseqa/data/osadl.json` (license obligations checklists, each item cited to a clause of the texts in
+`licenses/`, and license compatibility verdicts) is derived by `python -m ingest.knowledge` from the OSADL
+Open Source License Obligations Checklists and compatibility matrix (https://www.osadl.org/OSLOC),
+licensed under CC0-1.0 (https://creativecommons.org/publicdomain/zero/1.0/legalcode):
+
+    Copyright (c) 2018-2024 Open Source Automation Development Lab (OSADL) eG
+    SPDX-License-Identifier: CC0-1.0
+
+Checklists used: {osadl_docs}.
 """
 
 
@@ -115,12 +127,14 @@ def write_notice(rows: list[dict[str, str]], shared: Path, corpus: Path) -> None
     mit = (shared / "data/choosealicense/LICENSE.md").read_text(encoding="utf-8")
     cal = [r["id"] for r in rows if r.get("choosealicense")]
     sc = [r["id"] for r in rows if not r.get("choosealicense")]
+    osadl = [r["id"] for r in rows if r.get("osadl")]
     text = NOTICE_TEMPLATE.format(
         scancode_count=len(sc),
         scancode_docs=", ".join(sc),
         cal_count=len(cal),
         cal_docs=", ".join(cal),
         mit="\n".join("    " + line if line else "" for line in mit.strip().splitlines()) + "\n",
+        osadl_docs=", ".join(osadl),
     )
     (corpus / "NOTICE.md").write_text(text, encoding="utf-8")
 

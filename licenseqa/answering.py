@@ -12,8 +12,16 @@ import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from licenseqa.errors import InputError
+from licenseqa.knowledge import (
+    Knowledge,
+    guess_use_case,
+    leading_and_subordinate,
+    wants_compat,
+    wants_obligations,
+)
 from licenseqa.models import Answer, Citation, Clause, Hit
 from licenseqa.retrieval import Retrieval, Retriever
 
@@ -257,13 +265,37 @@ def answer(
     k: int = 10,
     doc_ids: Sequence[str] | None = None,
     kinds: Sequence[str] | None = None,
+    knowledge: Knowledge | None = None,
 ) -> Answer:
-    """Answer ``question`` from the index behind ``retriever`` (extractive mode)."""
+    """Answer ``question`` from the index behind ``retriever`` (extractive mode).
+
+    When the question asks what a named licence requires, or whether two named licences
+    combine, the OSADL checklist / compatibility verdict (``knowledge``, default: the
+    bundled data) is attached with its citations.
+    """
     started = time.perf_counter()
     text = validate_question(question)
     retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds)
     retrieved_at = time.perf_counter()
     body, citations, abstained = compose(text, retrieval)
+    obligations, compatibility = (None, None)
+    if retrieval.named:
+        kb = knowledge if knowledge is not None else default_knowledge()
+        if kb is not None:
+            _, _, positions = retriever.snapshot().detector.mentions(text)
+            obligations, compatibility = checklist_for(text, list(retrieval.named), positions, kb)
+    if compatibility is not None:
+        verdict = compatibility.get("verdict") or "not covered"
+        lead = (
+            f"OSADL compatibility, {compatibility['subordinate']} inside a {compatibility['leading']} work: "
+            f"{verdict}."
+        )
+        body = lead + "\n" + body
+    elif obligations is not None and obligations.get("items"):
+        body = (
+            f"OSADL checklist for {obligations['license']} ({obligations['use_case']}): "
+            f"{len(obligations['items'])} obligations, each cited below.\n" + body
+        )
     done = time.perf_counter()
     warnings: list[str] = []
     unknown = [d for d in (doc_ids or []) if d not in retriever.state.docs]
@@ -278,6 +310,8 @@ def answer(
         corpus_version=retrieval.corpus_version,
         mode="extractive",
         warnings=tuple(warnings),
+        obligations=obligations,
+        compatibility=compatibility,
         timings_ms={
             "retrieve": round((retrieved_at - started) * 1000, 2),
             "compose": round((done - retrieved_at) * 1000, 2),
@@ -286,8 +320,45 @@ def answer(
     )
 
 
+def default_knowledge() -> Knowledge | None:
+    from licenseqa.knowledge import DATA
+
+    return Knowledge.load() if DATA.exists() else None
+
+
+def checklist_for(
+    question: str, named: list[str], positions: list[tuple[int, str]], kb: Knowledge
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(obligations, compatibility) the question asks for, or (None, None)."""
+    if len(named) >= 2 and wants_compat(question):
+        lead, sub = leading_and_subordinate(question, named, positions)
+        try:
+            return None, kb.compat(lead, sub)
+        except InputError as exc:
+            return None, {
+                "leading": lead,
+                "subordinate": sub,
+                "verdict": None,
+                "explanation": f"{exc} The answer is from the clauses.",
+                "direction": None,
+                "citations": [],
+            }
+    if wants_obligations(question):
+        return kb.obligations(named[0], guess_use_case(question)), None
+    return None, None
+
+
 def answer_to_dict(ans: Answer) -> dict[str, object]:
-    """The JSON shape of ``licenseqa ask --json``."""
+    """The JSON shape of ``licenseqa ask --json`` (``obligations`` / ``compatibility`` when present)."""
+    out = _answer_dict(ans)
+    if ans.obligations is not None:
+        out["obligations"] = ans.obligations
+    if ans.compatibility is not None:
+        out["compatibility"] = ans.compatibility
+    return out
+
+
+def _answer_dict(ans: Answer) -> dict[str, object]:
     return {
         "question": ans.question,
         "answer": ans.text,
@@ -338,8 +409,46 @@ def render_text(ans: Answer) -> str:
             quote = re.sub(r"\s+", " ", c.quote).strip()
             lines.append(f'    "{quote[:300]}{"…" if len(quote) > 300 else ""}"')
         lines.append("")
+    lines.extend(render_knowledge(ans))
     for w in ans.warnings:
         lines.append(f"warning: {w}")
     note = DISCLAIMER if ans.citations else "Not legal advice."
     lines.append(f"{note} Corpus version {ans.corpus_version}, mode {ans.mode}.")
     return "\n".join(lines)
+
+
+def _cite(c: dict[str, Any] | None) -> str:
+    if not c:
+        return "(no clause found for this item)"
+    label = cite_label(c["doc_id"], c.get("section"))
+    return f"{label} ({c['source']}:{c['start_line']}-{c['end_line']})"
+
+
+def render_knowledge(ans: Answer) -> list[str]:
+    lines: list[str] = []
+    if ans.compatibility is not None:
+        c = ans.compatibility
+        verdict = c["verdict"] or "not covered"
+        lines.append(f"Compatibility (OSADL): {c['subordinate']} inside a {c['leading']} work: {verdict}")
+        lines.append(f"    {c['explanation']}")
+        for cit in c.get("citations", []):
+            lines.append(f"    see {_cite(cit)}")
+        lines.append("")
+    if ans.obligations is not None:
+        lines.extend(render_obligations(ans.obligations))
+        lines.append("")
+    return lines
+
+
+def render_obligations(ob: dict[str, Any]) -> list[str]:
+    head = f"Obligations checklist (OSADL) for {ob['license']}"
+    lines = [head + (f", use case: {ob['use_case']}" if ob.get("use_case") else "")]
+    for item in ob.get("items", []):
+        verb = "MUST NOT" if item["kind"] == "must_not" else "MUST"
+        cond = f" [if {'; '.join(item['conditions'])}]" if item.get("conditions") else ""
+        alt = item.get("alternative")
+        either = f" (alternative {alt['option'] + 1} of group {alt['group']})" if alt else ""
+        lines.append(f"  - YOU {verb} {item['text']}{cond}{either} — {_cite(item.get('citation'))}")
+    if ob.get("note"):
+        lines.append(f"  {ob['note']}")
+    return lines

@@ -42,6 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=10, help="clauses to retrieve (default 10)")
     ask.add_argument("--extractive", action="store_true", help="do not use the configured LLM")
 
+    ob = sub.add_parser("obligations", help="OSADL obligations checklist of a licence, each item cited")
+    ob.add_argument("license", help="document id, e.g. Apache-2.0")
+    ob.add_argument("--use-case", choices=["source", "binary", "network"], help="default: list the use cases")
+    ob.add_argument("--json", action="store_true", help="print one JSON object")
+    co = sub.add_parser(
+        "compat", help="OSADL compatibility verdict: LEADING licence including SUBORDINATE code"
+    )
+    co.add_argument("leading", help="licence of the combined work, e.g. GPL-2.0-only")
+    co.add_argument("subordinate", help="licence of the included code, e.g. Apache-2.0")
+    co.add_argument("--json", action="store_true", help="print one JSON object")
+
     ev = sub.add_parser("eval", help="evaluate retrieval and citations on a gold JSONL file")
     ev.add_argument("file", help="gold questions, e.g. ../shared/eval/dev.jsonl")
     ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and MRR (default 5)")
@@ -65,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             from licenseqa.ask import run_ask
 
             return run_ask(settings, args)
+        if args.command in ("obligations", "compat"):
+            return _knowledge(args)
         if args.command == "eval":
             from licenseqa.evaluation import run_eval_cli
 
@@ -86,6 +99,47 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     return 2
+
+
+def _knowledge(args: argparse.Namespace) -> int:
+    from licenseqa.answering import render_obligations
+    from licenseqa.errors import InputError
+    from licenseqa.knowledge import Knowledge
+
+    kb = Knowledge.load()
+    if args.command == "obligations":
+        doc = _resolve_doc(kb, args.license)
+        if doc not in kb.checklists and args.use_case is None:
+            raise InputError(f"OSADL has no obligations checklist for {args.license}.")
+        result = kb.obligations(doc, args.use_case)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print("\n".join(render_obligations(result)))
+            if args.use_case is None and result.get("use_cases"):
+                print("Use --use-case source|binary|network.")
+        return 0
+    result = kb.compat(args.leading, args.subordinate)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"{result['subordinate']} inside a {result['leading']} work: {result['verdict']}")
+        print(f"  {result['direction']}")
+        print(f"  OSADL: {result['explanation']}")
+        for c in result["citations"]:
+            where = f"{c['source']}:{c['start_line']}-{c['end_line']}"
+            print(f"  see {c['doc_id']} §{c.get('section') or '-'} ({where})")
+    return 0
+
+
+def _resolve_doc(kb: object, name: str) -> str:
+    from licenseqa.knowledge import Knowledge
+
+    assert isinstance(kb, Knowledge)
+    if name in kb.checklists:
+        return name
+    mapped = kb.osadl_to_doc.get(name)
+    return mapped or name
 
 
 def _status(settings: object, as_json: bool) -> int:

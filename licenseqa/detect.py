@@ -172,6 +172,11 @@ class LicenseDetector:
 
     def detect_with_rest(self, question: str) -> tuple[list[str], str]:
         """Named document ids, and the normalised question with the licence names removed."""
+        ids, rest, _ = self.mentions(question)
+        return ids, rest
+
+    def mentions(self, question: str) -> tuple[list[str], str, list[tuple[int, str]]]:
+        """Named ids, the question without them, and (position in the normalised text, id) pairs."""
         text = normalise(question)
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, str]] = []
@@ -193,7 +198,7 @@ class LicenseDetector:
         rest = text
         for s, e in sorted(taken, reverse=True):
             rest = rest[:s] + " " + rest[e:]
-        return ordered, re.sub(r"\s+", " ", rest).strip()
+        return ordered, re.sub(r"\s+", " ", rest).strip(), sorted(found)
 
 
 def _looks_like_licence_context(question: str, phrase: str) -> bool:

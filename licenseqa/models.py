@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -84,3 +85,5 @@ class Answer:
     mode: str = "extractive"
     warnings: tuple[str, ...] = field(default_factory=tuple)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    obligations: dict[str, Any] | None = None  # OSADL checklist of one use case, items cited
+    compatibility: dict[str, Any] | None = None  # OSADL verdict for two named licences

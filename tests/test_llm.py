@@ -202,9 +202,8 @@ def test_real_openai_client_through_base_url(openai_stub, retriever, full_index)
 
 
 def test_streamlit_streams_then_shows_verified_citations(openai_stub, full_index, monkeypatch, tmp_path):
-    from streamlit.testing.v1 import AppTest
-
     from conftest import CORPUS, ROOT
+    from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("LICENSEQA_INDEX_DIR", str(full_index))
     monkeypatch.setenv("LICENSEQA_CORPUS_DIR", str(CORPUS))

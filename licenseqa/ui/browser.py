@@ -132,6 +132,8 @@ def browser_page() -> None:
     st.table({"fact": list(facts), "value": list(facts.values())})
     st.caption(f"File `{view.source}` · {len(view.outline)} sections and passages in the index")
 
+    _knowledge_panels(doc_id, state)
+
     section = params.get("section") or None
     line = params.get("line")
     target = view.clause_for(section, int(line) if line and line.isdigit() else None)
@@ -156,3 +158,59 @@ def browser_page() -> None:
             "if (el) { el.scrollIntoView({block: 'center'}); }</script>",
             height=0,
         )
+
+
+def _section_button(c: dict, key: str) -> None:
+    section = f" §{c['section']}" if c.get("section") else ""
+    label = f"{c['doc_id']}{section} (lines {c['start_line']}-{c['end_line']})"
+    if c["doc_id"] == st.query_params.get("doc"):
+        st.button(label, key=key, on_click=_select_section, args=(c.get("section"), c["start_line"]))
+    else:
+        from licenseqa.ui import pages
+
+        st.page_link(
+            pages.BROWSER,
+            label=label,
+            query_params={
+                "doc": c["doc_id"],
+                "section": c.get("section") or "",
+                "line": str(c["start_line"]),
+            },
+        )
+
+
+def _knowledge_panels(doc_id: str, state: object) -> None:
+    """OSADL checklist per use case for this licence, and a compatibility checker."""
+    from licenseqa.answering import default_knowledge
+    from licenseqa.errors import InputError
+    from licenseqa.ui.knowledge_view import render_checklist, render_compat
+
+    kb = default_knowledge()
+    if kb is None:
+        return
+    with st.expander("Obligations checklist (OSADL)"):
+        names = kb.use_cases(doc_id)
+        if not names:
+            st.caption(f"OSADL has no obligations checklist for {md_escape(doc_id)}; read its clauses below.")
+        else:
+            for name, tab in zip(names, st.tabs(names), strict=True):
+                with tab:
+                    render_checklist(kb.obligations(doc_id, name), _section_button, f"chk_{name}")
+    with st.expander("Compatibility checker (OSADL)"):
+        covered = sorted(kb.matrix)
+        default_lead = next((i for i in kb.osadl_ids(doc_id)), None)
+        c1, c2 = st.columns(2)
+        lead = c1.selectbox(
+            "Licence of the combined work (leading)",
+            covered,
+            index=covered.index(default_lead) if default_lead in covered else None,
+            key="compat_leading",
+        )
+        sub = c2.selectbox(
+            "Licence of the included code (subordinate)", covered, index=None, key="compat_sub"
+        )
+        if lead and sub:
+            try:
+                render_compat(kb.compat(lead, sub), _section_button, "compat_cit")
+            except InputError as exc:
+                st.warning(str(exc))

@@ -126,6 +126,7 @@ def render_answer(ans: Answer, index: int) -> None:
                 label="Open in the license browser",
                 query_params={"doc": c.doc_id, "section": c.section or "", "line": str(c.start_line)},
             )
+    _render_knowledge(ans, index)
     meta = f"Corpus version {ans.corpus_version} · {ans.mode} · {ans.timings_ms.get('total', 0):.0f} ms"
     st.caption(md_escape(meta))
     st.feedback("thumbs", key=f"feedback_{index}", on_change=_on_feedback, args=(index,))
@@ -149,6 +150,30 @@ def _answer(question: str, retriever: object, doc_ids: list[str] | None, kinds: 
         st.write_stream(llm.stream(question, doc_ids=doc_ids, kinds=kinds, on_answer=holder.append))
     live.empty()  # replaced by the verified answer and its citations
     return holder[0]
+
+
+def _citation_link(c: dict, key: str) -> None:
+    section = f" §{c['section']}" if c.get("section") else ""
+    st.page_link(
+        pages.BROWSER,
+        label=f"{c['doc_id']}{section} (lines {c['start_line']}-{c['end_line']})",
+        query_params={"doc": c["doc_id"], "section": c.get("section") or "", "line": str(c["start_line"])},
+    )
+
+
+def _render_knowledge(ans: Answer, index: int) -> None:
+    from licenseqa.knowledge import Knowledge
+    from licenseqa.ui.knowledge_view import render_checklist, render_compat, use_case_switch
+
+    if ans.compatibility is not None:
+        with st.container(border=True):
+            render_compat(ans.compatibility, _citation_link, f"compat_{index}")
+    if ans.obligations is not None:
+        with st.container(border=True):
+            ob = ans.obligations
+            if ob.get("use_cases"):
+                ob = use_case_switch(Knowledge.load(), ob, f"usecase_{index}")
+            render_checklist(ob, _citation_link, f"ob_{index}")
 
 
 def _missing_index(message: str) -> None:
