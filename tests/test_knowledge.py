@@ -104,3 +104,27 @@ def test_chat_shows_checklist_with_use_case_switch(full_index, monkeypatch):
     assert "Network service" in radio.options
     radio.set_value("Network service").run(timeout=120)
     assert any("Obligations checklist" in m.value for m in at.markdown)
+
+
+@pytest.mark.slow
+def test_browser_checklist_tabs_and_compat_checker(full_index, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LICENSEQA_INDEX_DIR", str(full_index))
+    monkeypatch.setenv("LICENSEQA_CORPUS_DIR", str(CORPUS))
+
+    def entry() -> None:
+        from licenseqa.ui.browser import browser_page
+
+        browser_page()
+
+    bt = AppTest.from_function(entry, default_timeout=120)
+    bt.query_params["doc"] = "GPL-2.0-only"
+    bt.run()
+    assert not bt.exception
+    assert [t.label for t in bt.tabs][:2] == ["Source code delivery", "Binary delivery"]
+    assert any("YOU MUST" in m.value for m in bt.markdown)
+    assert bt.selectbox(key="compat_leading").value == "GPL-2.0-only"
+    bt.selectbox(key="compat_sub").set_value("Apache-2.0").run()
+    assert any("**No**" in m.value for m in bt.markdown)
+    assert any(b.label.startswith("GPL-2.0-only §") for b in bt.button)
