@@ -70,16 +70,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_ingest_cli(*args: str, env: dict[str, str] | None = None, timeout: int = 600):
+def run_module(
+    module: str, *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: int = 600
+):
+    """Run ``python -m module args`` from the repository root, as a user would."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "ingest", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=full_env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def run_ingest_cli(*args: str, env: dict[str, str] | None = None, timeout: int = 600):
+    return run_module("ingest", *args, env=env, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -107,13 +115,4 @@ def retriever(full_index, embedder):
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: int = 600):
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "licenseqa.cli", *args],
-        cwd=ROOT,
-        env=full_env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return run_module("licenseqa.cli", *args, env=env, stdin=stdin, timeout=timeout)
