@@ -191,6 +191,7 @@ def _best_sentences(clause: Clause, qwords: set[str], limit: int) -> list[_Span]
 
 def _display(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__|`([^`]+)`", lambda m: next(g for g in m.groups() if g), text)
     text = re.sub(r"^(\(?[0-9a-zA-Z]{1,5}[.)]|\d+(\.\d+)*\.?|[-*])\s+(?=\S)", "", text)
     words = text.split(" ")
     if len(words) > MAX_BULLET_WORDS:

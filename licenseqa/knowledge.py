@@ -22,22 +22,27 @@ USE_CASES = {
     "network": "Network service",
 }
 _NETWORK = re.compile(
-    r"\b(saas|hosted|host|hosting|network|web ?service|api|server|cloud|online service|remote)", re.I
+    r"\b(saas|hosted|hosting|host(?:s|ed)? it|network|web ?services?|apis?|servers?|cloud|online services?|"
+    r"remote(?:ly)?)\b",
+    re.I,
 )
 _BINARY = re.compile(
-    r"\b(ship|shipping|app|apps|binar|device|mobile|firmware|embedded|product|distribut|sell|on-prem)", re.I
+    r"\b(ship(?:s|ping|ped)?|apps?|application|binar(?:y|ies)|devices?|mobile|firmware|embedded|"
+    r"distribut(?:e|es|ed|ing|ion)|sell(?:s|ing)?|on-prem(?:ise)?)\b",
+    re.I,
 )
-_SOURCE = re.compile(r"\b(publish|source code|open[- ]source it|github|repository|source release)", re.I)
+_SOURCE = re.compile(
+    r"\b(publish(?:es|ed|ing)?|source code|open[- ]source it|github|repository|source release)\b", re.I
+)
 _OBLIGATION = re.compile(
-    r"\b(obligation|require|requirement|must|need to|have to|conditions?|comply|compliance|what do i|"
-    r"can we ship|"
-    r"can i ship|allowed to (?:ship|use|distribute)|saas|use it in|use .* in our)",
+    r"\b(obligations?|requires?|requirements?|must|need to|have to|conditions?|comply|compliance|what do i|"
+    r"can (?:we|i) ship|allowed to (?:ship|use|distribute))\b",
     re.I,
 )
 _COMBINE = re.compile(
-    r"\b(combin|compatib|includ|incorporat|link|mix|together|bundle|put .* (?:in|into)|"
-    r"use .* (?:in|into|with)|"
-    r"merge|embed)",
+    r"\b(combin(?:e|es|ed|ing|ation)|compatib(?:le|ility)|includ(?:e|es|ed|ing)|incorporat(?:e|es|ed|ing)|"
+    r"link(?:s|ed|ing)?|mix(?:es|ed|ing)?|together|bundl(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|embed(?:s|ded|ding)?)\b"
+    r"|\b(?:put|use|using)\b.*\b(?:in|into|inside|with)\b",
     re.I,
 )
 

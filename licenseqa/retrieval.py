@@ -35,6 +35,11 @@ NEAR_DUPLICATE = 0.85
 UNNUMBERED_PRIOR = 0.7
 
 _WORD = re.compile(r"[a-z0-9]+")
+# questions about our own process ("who approves an AGPL dependency?") are answered by the guidance,
+# so the guidance is preferred alongside the licences they name
+_PROCESS = re.compile(
+    r"\b(who|approv\w*|sign(?:s|ed)?[- ]off|exceptions?|requests?|review\w*|our|we|escalat\w*|owner)\b", re.I
+)
 
 
 def _tokens(text: str) -> set[str]:
@@ -187,8 +192,13 @@ class Retriever:
         best_dense = max((s for _, s in dense), default=0.0)
         # within the named licences, rank by what is asked, not by the licence's name
         named_dense: list[tuple[int, float]] = []
+        preferred = list(named)
+        if named and _PROCESS.search(question):
+            preferred += [
+                d.doc_id for d in state.docs.values() if d.kind == "guidance" and d.doc_id not in named
+            ]
         if named:
-            named_keys = [state.docs[d].key for d in named if d in state.docs]
+            named_keys = [state.docs[d].key for d in preferred if d in state.docs]
             for rid, score in self.store.query_ids(state, [vecs[-1]], 30, named_keys)[0]:
                 pos = snap.id_position.get(rid)
                 if pos is not None and allowed[pos]:
@@ -209,7 +219,7 @@ class Retriever:
         add(dense)
         add(lexical)
         if named:
-            named_set = set(named)
+            named_set = set(preferred)
             add(named_dense)
             add([x for x in lexical if snap.clauses[x[0]].doc_id in named_set])
 
