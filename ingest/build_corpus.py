@@ -14,41 +14,19 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+# one definition of the ScanCode document format, shared with `licenseqa corpus import-scancode`
+from licenseqa.scancode import SCANCODE_SOURCE, split_front_matter, strip_blank_edges
+
 log = logging.getLogger(__name__)
 
-SCANCODE_SOURCE = (
-    "ScanCode LicenseDB (scancode-toolkit 32.5.0), licenses/{key}.LICENSE; "
-    "data CC-BY-4.0, Copyright (c) nexB Inc. and others"
-)
 CHOOSEALICENSE_SOURCE = (
     "choosealicense.com, _licenses/{file}; MIT, Copyright (c) GitHub, Inc. and contributors"
 )
-
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---[ \t]*\n", re.DOTALL)
-
-
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Return (front matter, body) of a file that starts with a ``---`` block."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    data = yaml.safe_load(match.group(1)) or {}
-    return data, text[match.end() :]
-
-
-def _strip_blank_edges(body: str) -> str:
-    lines = body.split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return "\n".join(lines) + "\n"
 
 
 def build_document(row: dict[str, str], shared: Path) -> str:
@@ -79,7 +57,7 @@ def build_document(row: dict[str, str], shared: Path) -> str:
     if row.get("osadl"):
         meta["osadl"] = row["osadl"]
     header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{header}---\n\n{_strip_blank_edges(body)}"
+    return f"---\n{header}---\n\n{strip_blank_edges(body)}"
 
 
 NOTICE_TEMPLATE = """# Third-party material in this corpus

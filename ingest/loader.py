@@ -12,18 +12,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ingest.splitter import DocumentText
+from licenseqa.documents import (
+    ALLOWED_SUFFIXES,
+    ID_RE,
+    MAX_FILE_BYTES,
+    REQUIRED_FIELDS,
+    DocumentError,
+    parse_front_matter,
+)
 from licenseqa.hashing import sha256_bytes
 
 log = logging.getLogger(__name__)
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-SUFFIXES = (".md", ".txt")
-REQUIRED_FIELDS = ("id", "title", "kind")
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+_-]{0,99}$")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+SUFFIXES = ALLOWED_SUFFIXES
+
+__all__ = [
+    "ID_RE",
+    "MAX_FILE_BYTES",
+    "REQUIRED_FIELDS",
+    "SUFFIXES",
+    "CorpusDocument",
+    "DocumentError",
+    "LoadResult",
+    "Skipped",
+    "load_corpus",
+    "parse_document",
+]
 
 
 @dataclass(frozen=True)
@@ -48,50 +63,9 @@ class LoadResult:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-class DocumentError(ValueError):
-    """Why one file cannot be used (the message is the skip reason)."""
-
-
 def parse_document(raw: bytes, source: str, suffix: str) -> tuple[dict[str, Any], DocumentText]:
     """Validate one file's bytes and return its front matter and text, or raise DocumentError."""
-    if not raw.strip():
-        raise DocumentError("empty file")
-    if len(raw) > MAX_FILE_BYTES:
-        raise DocumentError(f"file is {len(raw) / 1_048_576:.1f} MB; the limit is 2 MB")
-    if b"\x00" in raw:
-        raise DocumentError("binary file (contains NUL bytes); expected UTF-8 text")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(f"not valid UTF-8 (byte {exc.start})") from None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        raise DocumentError("missing front matter: the file must start with a '---' YAML block")
-    try:
-        meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        raise DocumentError(f"malformed front matter{where}: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(meta, dict):
-        raise DocumentError("malformed front matter: expected 'key: value' pairs")
-    missing = [k for k in REQUIRED_FIELDS if not isinstance(meta.get(k), str) or not meta[k].strip()]
-    if missing:
-        raise DocumentError(f"front matter lacks {', '.join(missing)}")
-    if not ID_RE.match(meta["id"]):
-        raise DocumentError(f"invalid id {meta['id']!r}: use letters, digits, '.', '+', '_' or '-' (max 100)")
-    aliases = meta.get("aliases", [])
-    if aliases is None:
-        aliases = []
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise DocumentError("front matter 'aliases' must be a list of strings")
-    body = text[match.end() :]
-    if not body.strip():
-        raise DocumentError("no text after the front matter")
-    first_line = match.group(0).count("\n") + 1
-    if not match.group(0).endswith("\n"):
-        first_line += 1
+    meta, body, first_line = parse_front_matter(raw)
     doc = DocumentText(
         doc_id=meta["id"],
         title=meta["title"].strip(),

@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and MRR (default 5)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--no-baselines", action="store_true", help="skip the naive LangChain and BM25 baselines")
+
+    from licenseqa.corpus_cli import add_corpus_parser
+
+    add_corpus_parser(sub)
     return parser
 
 
@@ -78,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_ask(settings, args)
         if args.command in ("obligations", "compat"):
             return _knowledge(args)
+        if args.command == "corpus":
+            from licenseqa.corpus_cli import run_corpus
+
+            return run_corpus(settings, args)
         if args.command == "eval":
             from licenseqa.evaluation import run_eval_cli
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible (or Ollama) server.")
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM provider (never logged).")
     llm_timeout: float = Field(60.0, gt=0, le=600, description="Seconds before an LLM answer falls back.")
+    admin_token: SecretStr | None = Field(
+        None, description="Enables the Manage corpus page; sign in with it (never logged or audited)."
+    )
     feedback_path: Path = Field(
         Path(".feedback/feedback.jsonl"), description="JSONL file where thumbs up/down on answers are stored."
     )

@@ -119,11 +119,14 @@ class Retriever:
         with self._lock:
             state = self.store.require_state()
             self._checked = time.monotonic()
-            if (
-                snap is None
-                or state.corpus_version != snap.state.corpus_version
-                or (state.collection != snap.state.collection)
-            ):
+            changed = snap is not None and (
+                state.corpus_version != snap.state.corpus_version or state.collection != snap.state.collection
+            )
+            if changed:
+                # written by another process: reopen so the vector index is read from disk again
+                self.store = self.store.fresh()
+                state = self.store.require_state()
+            if snap is None or changed:
                 configured = canonical_model_name(self.embedder.name)
                 if state.embedding_model != configured:
                     raise IndexModelMismatchError(

@@ -11,7 +11,7 @@ from licenseqa.store import ChromaStore
 
 def open_retriever(settings: Settings) -> Retriever:
     """Open the index and load the embedding model once; raise a user-facing error if unusable."""
-    store = ChromaStore.open(settings)
+    store = ChromaStore.open(settings).fresh()  # the index may have been rebuilt by another process
     state = store.require_state()
     configured = canonical_model_name(settings.embedding_model)
     if state.embedding_model != configured:

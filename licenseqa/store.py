@@ -135,14 +135,32 @@ def clause_id(doc_key: str, index: int) -> str:
 class ChromaStore:
     """Clause storage in Chroma (embedded ``PersistentClient`` or a server via ``HttpClient``)."""
 
-    def __init__(self, client: Any, prefix: str = "licenseqa", location: str = "") -> None:
+    def __init__(
+        self, client: Any, prefix: str = "licenseqa", location: str = "", settings: Settings | None = None
+    ) -> None:
         self.client = client
         self.prefix = prefix
         self.location = location
+        self.settings = settings
         self._state_name = f"{prefix}-state"
         self._collections: dict[str, Any] = {}
 
     # -- construction ---------------------------------------------------------
+    def fresh(self) -> ChromaStore:
+        """A store that sees what another process wrote since this one was opened.
+
+        An embedded Chroma client caches its vector index per folder and process; after an
+        ingest in another process (the app's "build/update index" button, `licenseqa ingest`) that
+        cache is stale. Dropping chromadb's per-process cache makes the next client load the
+        index from disk; clients already handed out keep working on their own copy.
+        """
+        if self.settings is None or self.settings.chroma_url:
+            return self
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        return ChromaStore.open(self.settings)
+
     @classmethod
     def open(cls, settings: Settings, create: bool = False) -> ChromaStore:
         """Open the configured store. ``create=False`` never creates an empty index."""
@@ -171,7 +189,7 @@ class ChromaStore:
                     f"Cannot reach the Chroma server at {settings.chroma_url}: {exc}. "
                     "Start it (chroma run --path DIR) or unset LICENSEQA_CHROMA_URL."
                 ) from None
-            return cls(client, settings.collection, settings.chroma_url)
+            return cls(client, settings.collection, settings.chroma_url, settings)
         path = Path(settings.index_dir)
         if not create and not path.is_dir():
             raise IndexMissingError(f"No index at {path}. Build it with `licenseqa ingest` (or `make run`).")
@@ -185,7 +203,7 @@ class ChromaStore:
                 f"The index at {path} cannot be opened ({exc}). "
                 "Rebuild it: delete the folder and run `licenseqa ingest`."
             ) from None
-        return cls(client, settings.collection, str(path))
+        return cls(client, settings.collection, str(path), settings)
 
     # -- state ----------------------------------------------------------------
     def read_state(self) -> IndexState | None:

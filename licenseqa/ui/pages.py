@@ -17,6 +17,13 @@ def _browser() -> None:
     browser_page()
 
 
+def _manage() -> None:
+    from licenseqa.ui.manage import manage_page
+
+    manage_page()
+
+
 CHAT = st.Page(_chat, title="Chat", url_path="chat", default=True)
 BROWSER = st.Page(_browser, title="License browser", url_path="browser")
-ALL = [CHAT, BROWSER]
+MANAGE = st.Page(_manage, title="Manage corpus", url_path="manage")
+ALL = [CHAT, BROWSER, MANAGE]

@@ -1,0 +1,569 @@
+"""Corpus management for the legal team: list, add, update and remove documents, with an audit trail.
+
+Every write is validated first (all problems are reported at once), is atomic (a
+hidden temporary file in the target folder, fsynced, then ``os.replace``), holds a
+process-wide lock plus an ``flock`` on ``corpus_dir/.admin.lock``, and appends one
+JSON line to the audit file. A rejected write changes nothing on disk.
+
+This module never imports ``ingest``: re-indexing after a write is the caller's job
+(``python -m ingest`` as a subprocess).
+"""
+
+from __future__ import annotations
+
+import builtins
+import fcntl
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from licenseqa.documents import (
+    ALLOWED_SUFFIXES,
+    ID_RE,
+    MAX_FILE_BYTES,
+    DocumentError,
+    decode_text,
+    document_problems,
+)
+from licenseqa.errors import CorpusError, LicenseQAError
+from licenseqa.hashing import corpus_version as _corpus_version
+from licenseqa.hashing import sha256_bytes
+
+log = logging.getLogger(__name__)
+
+AUDIT_FILE = "audit.jsonl"
+LOCK_FILE = ".admin.lock"
+GUIDANCE_DIR = "guidance"
+LICENSES_DIR = "licenses"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a PDF/DOCX upload, before its text is extracted
+LOCK_TIMEOUT = 30.0
+ACTIONS = ("add", "update", "remove", "import")
+
+_PROCESS_LOCK = threading.Lock()
+
+
+class RejectedError(LicenseQAError):
+    """A write was refused; ``reasons`` lists every problem found."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("Rejected: " + "; ".join(self.reasons))
+
+
+class UnknownDocumentError(LicenseQAError):
+    """No valid document in the corpus has this id."""
+
+
+class CorpusBusyError(LicenseQAError):
+    """Another process holds the corpus write lock for too long."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    title: str
+    kind: str
+    path: str  # corpus-relative, posix: "licenses/MIT.txt"
+    digest: str  # sha256 of the file bytes
+    size: int  # bytes
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    time: str  # UTC, ISO 8601
+    actor: str
+    action: str  # "add" | "update" | "remove" | "import"
+    doc_id: str
+    path: str
+    old_hash: str | None
+    new_hash: str | None
+    corpus_version: str  # after the write
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    pages: tuple[tuple[int, int], ...]  # (page number, 1-based line of its "[page N]" marker in text)
+
+
+# -- conversion helpers -------------------------------------------------------------------------
+
+
+def extract_text(filename: str, data: bytes) -> Extracted:
+    """The text of an upload: ``.md``/``.txt`` as UTF-8, ``.pdf`` page by page, ``.docx`` by paragraph."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in ALLOWED_SUFFIXES:
+        return Extracted(decode_text(data), ())
+    if suffix not in (".pdf", ".docx"):
+        raise DocumentError(f"unsupported file type {suffix or '(none)'}; upload .md, .txt, .pdf or .docx")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DocumentError(
+            f"file is {len(data) / 1_048_576:.1f} MB; the limit for {suffix} uploads is "
+            f"{MAX_UPLOAD_BYTES // 1_048_576} MB"
+        )
+    extracted = _extract_pdf(data) if suffix == ".pdf" else _extract_docx(data)
+    if not extracted.text.strip() or not _has_words(extracted):
+        hint = " (a scanned PDF needs OCR first)" if suffix == ".pdf" else ""
+        raise DocumentError(f"no text could be extracted from {suffix} file{hint}")
+    return extracted
+
+
+def _has_words(extracted: Extracted) -> bool:
+    lines = extracted.text.split("\n")
+    markers = {line for line in lines if re.fullmatch(r"\[page \d+\]", line)}
+    return any(line.strip() and line not in markers for line in lines)
+
+
+def _extract_pdf(data: bytes) -> Extracted:
+    import io
+
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError:  # pragma: no cover - install problem
+        raise DocumentError("PDF support is missing: install the package 'pypdf'") from None
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise DocumentError("the PDF is encrypted; upload an unprotected copy")
+        lines: list[str] = []
+        pages: list[tuple[int, int]] = []
+        for number, page in enumerate(reader.pages, start=1):
+            if lines and lines[-1] != "":
+                lines.append("")
+            pages.append((number, len(lines) + 1))
+            lines.append(f"[page {number}]")
+            text = (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n")
+            text = text.replace("\x00", "")
+            lines.extend(line.rstrip() for line in text.strip("\n").split("\n"))
+    except DocumentError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentError(f"cannot read the PDF: {exc}") from None
+    return Extracted(_join(lines), tuple(pages))
+
+
+def _extract_docx(data: bytes) -> Extracted:
+    import io
+    import zipfile
+
+    try:
+        import docx
+    except ImportError:  # pragma: no cover - install problem
+        raise DocumentError("DOCX support is missing: install the package 'python-docx'") from None
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DocumentError(f"cannot read the DOCX file: {exc}") from None
+    lines = [p.text.replace("\r", "").rstrip() for p in document.paragraphs]
+    return Extracted(_join(lines), ())
+
+
+def _join(lines: list[str]) -> str:
+    text = "\n".join(lines).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text) + "\n"
+
+
+def compose_document(meta: dict[str, Any], body: str) -> bytes:
+    """A corpus file: YAML front matter block, a blank line, then ``body`` ending in one newline."""
+    import yaml
+
+    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+    body = body.replace("\r\n", "\n").strip("\n")
+    return f"---\n{header}---\n\n{body}\n".encode()
+
+
+def sanitise_id(text: str) -> str:
+    """``text`` turned into a valid document id (``ID_RE``), or ``""`` when nothing is left."""
+    cleaned = re.sub(r"[^A-Za-z0-9.+_-]+", "-", text.strip())
+    cleaned = re.sub(r"-{2,}", "-", cleaned)
+    cleaned = re.sub(r"^[^A-Za-z0-9]+", "", cleaned)[:100].rstrip("-.")
+    return cleaned if ID_RE.match(cleaned) else ""
+
+
+def suggest_front_matter(filename: str, text: str) -> dict[str, Any]:
+    """Prefill for a document without front matter: id from the file name, title, kind."""
+    path = Path(filename.replace("\\", "/"))
+    title = ""
+    lines = [line.strip() for line in text.split("\n")]
+    for line in lines:
+        m = re.match(r"^#{1,6}\s+(.*?)\s*#*$", line)
+        if m and m.group(1):
+            title = m.group(1)
+            break
+    if not title:
+        title = next((line for line in lines if line and not re.fullmatch(r"\[page \d+\]", line)), "")
+    title = re.sub(r"\s+", " ", title.strip("#*_ ")).strip()[:200]
+    is_markdown = path.suffix.lower() == ".md"
+    kind = "guidance" if is_markdown and re.search(r"^## ", text, re.MULTILINE) else ""
+    return {"id": sanitise_id(path.stem), "title": title, "kind": kind}
+
+
+def destination_folder(kind: str) -> str:
+    """Corpus sub-folder of a document of this kind."""
+    return GUIDANCE_DIR if kind.strip() == "guidance" else LICENSES_DIR
+
+
+def filename_problems(filename: str) -> list[str]:
+    """Why ``filename`` cannot be a corpus file name (a plain base name with .md or .txt)."""
+    problems: list[str] = []
+    name = filename.strip()
+    if not name:
+        return ["the file name is empty"]
+    if "/" in name or "\\" in name or os.path.isabs(name) or re.match(r"^[A-Za-z]:", name):
+        problems.append(f"file name {filename!r} must be a plain name, not a path")
+    if ".." in name:
+        problems.append(f"file name {filename!r} must not contain '..'")
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if base.startswith("."):
+        problems.append(f"file name {filename!r} must not start with '.' (hidden files are ignored)")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        problems.append("the file name contains control characters")
+    if len(name.encode("utf-8")) > 200:
+        problems.append("the file name is longer than 200 bytes")
+    suffix = Path(base).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        problems.append(
+            f"unsupported file type {suffix or '(none)'}; use .md or .txt "
+            "(convert .pdf/.docx uploads to text first)"
+        )
+    return problems
+
+
+# -- the corpus -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One file found under the corpus sub-folders."""
+
+    path: Path
+    rel: str
+    info: DocumentInfo | None  # None when the file is not a usable document
+    problems: tuple[str, ...]
+    meta: dict[str, Any] | None
+
+
+class CorpusAdmin:
+    """Reads and writes the documents of one corpus folder."""
+
+    def __init__(self, corpus_dir: Path, audit_path: Path | None = None) -> None:
+        self.corpus_dir = Path(corpus_dir)
+        self.audit_path = Path(audit_path) if audit_path is not None else self.corpus_dir / AUDIT_FILE
+
+    # -- reading ----------------------------------------------------------------------------------
+    def _require_dir(self) -> Path:
+        if not self.corpus_dir.is_dir():
+            raise CorpusError(
+                f"Corpus folder {self.corpus_dir} does not exist. Pass --corpus DIR or set "
+                "LICENSEQA_CORPUS_DIR."
+            )
+        return self.corpus_dir.resolve() if not self.corpus_dir.is_symlink() else self.corpus_dir.absolute()
+
+    def _scan(self) -> builtins.list[_Entry]:
+        """Every file under the sub-folders, in the ingest's order, as the ingest would judge it."""
+        root = self._require_dir()
+        root_real = root.resolve()
+        entries: builtins.list[_Entry] = []
+        seen: dict[str, str] = {}
+        for path in sorted(p for p in root.rglob("*") if p.parent != root):
+            rel_parts = path.relative_to(root).parts
+            if any(part.startswith(".") for part in rel_parts) or path.is_dir():
+                continue
+            rel = "/".join(rel_parts)
+            problems: builtins.list[str] = []
+            if path.suffix.lower() not in ALLOWED_SUFFIXES:
+                problems.append(f"unsupported file type {path.suffix or '(none)'}; use .md or .txt")
+                entries.append(_Entry(path, rel, None, tuple(problems), None))
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root_real):
+                entries.append(_Entry(path, rel, None, ("symlink points outside the corpus",), None))
+                continue
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                entries.append(_Entry(path, rel, None, (f"cannot read file: {exc.strerror}",), None))
+                continue
+            meta, _body, _line, problems = document_problems(raw)
+            if problems or meta is None:
+                entries.append(_Entry(path, rel, None, tuple(problems), meta))
+                continue
+            doc_id = meta["id"]
+            other = seen.get(doc_id.lower())
+            if other is not None:
+                problem = f"duplicate id {doc_id!r} (already used by {other})"
+                entries.append(_Entry(path, rel, None, (problem,), meta))
+                continue
+            seen[doc_id.lower()] = rel
+            info = DocumentInfo(
+                doc_id, meta["title"].strip(), meta["kind"].strip(), rel, sha256_bytes(raw), len(raw)
+            )
+            entries.append(_Entry(path, rel, info, (), meta))
+        return entries
+
+    def list(self) -> builtins.list[DocumentInfo]:
+        """Valid documents in the sub-folders, sorted by id (case-insensitive)."""
+        docs = [e.info for e in self._scan() if e.info is not None]
+        return sorted(docs, key=lambda d: (d.doc_id.lower(), d.doc_id))
+
+    def _find(self, doc_id: str) -> _Entry:
+        entries = [e for e in self._scan() if e.info is not None]
+        for entry in entries:
+            if entry.info is not None and entry.info.doc_id == doc_id:
+                return entry
+        for entry in entries:
+            if entry.info is not None and entry.info.doc_id.lower() == doc_id.lower():
+                return entry
+        raise UnknownDocumentError(f"No document with id {doc_id!r} in {self.corpus_dir}.")
+
+    def get(self, doc_id: str) -> tuple[DocumentInfo, str]:
+        """A document's info and its full file text (front matter included)."""
+        entry = self._find(doc_id)
+        assert entry.info is not None
+        text = entry.path.read_bytes().decode("utf-8")
+        return entry.info, text
+
+    def corpus_version(self) -> str:
+        """The version the ingest reports for this corpus: a hash over (id, file sha256) of valid docs."""
+        return _corpus_version((d.doc_id, d.digest) for d in self.list())
+
+    def lint(self) -> builtins.list[tuple[str, str, str]]:
+        """``(path, "error" | "warning", message)`` for every problem of every file (no splitting)."""
+        out: builtins.list[tuple[str, str, str]] = []
+        for entry in self._scan():
+            for problem in entry.problems:
+                out.append((entry.rel, "error", problem))
+            if entry.info is None:
+                continue
+            folder = entry.rel.split("/", 1)[0]
+            expected = destination_folder(entry.info.kind)
+            if folder != expected:
+                out.append(
+                    (entry.rel, "warning", f"kind {entry.info.kind!r} belongs in {expected}/, not {folder}/")
+                )
+            stem = Path(entry.rel).stem
+            if stem.lower() != entry.info.doc_id.lower():
+                out.append(
+                    (entry.rel, "warning", f"file name {stem!r} differs from the id {entry.info.doc_id!r}")
+                )
+        return out
+
+    # -- validation -------------------------------------------------------------------------------
+    def check(self, filename: str, content: bytes, replacing: str | None = None) -> dict[str, Any]:
+        """Validate a write without doing it; the front matter, or :class:`RejectedError` (all reasons)."""
+        meta, _target, _entries = self._validate(filename, content, replacing)
+        return meta
+
+    def _validate(
+        self, filename: str, content: bytes, replacing: str | None
+    ) -> tuple[dict[str, Any], Path, builtins.list[_Entry]]:
+        entries = self._scan()
+        reasons = filename_problems(filename) if replacing is None else []
+        old: _Entry | None = None
+        if replacing is not None:
+            try:
+                old = self._find(replacing)
+            except UnknownDocumentError as exc:
+                raise RejectedError([str(exc)]) from None
+        meta, _body, _line, problems = document_problems(content)
+        reasons.extend(problems)
+        target = self.corpus_dir
+        if meta is not None and isinstance(meta.get("id"), str) and meta["id"].strip():
+            doc_id = meta["id"]
+            for entry in entries:
+                if entry.info is None or entry is old or (old is not None and entry.path == old.path):
+                    continue
+                if entry.info.doc_id.lower() == doc_id.lower():
+                    reasons.append(f"duplicate id {doc_id!r} (already used by {entry.rel})")
+                    break
+        if old is not None:
+            target = old.path
+        elif not filename_problems(filename):
+            kind = meta.get("kind") if meta is not None else None
+            folder = destination_folder(kind if isinstance(kind, str) else "")
+            target = self.corpus_dir / folder / filename.strip()
+            if target.exists() or target.is_symlink():
+                reasons.append(f"{folder}/{filename.strip()} already exists; update that document instead")
+        if reasons or meta is None:
+            raise RejectedError(reasons or ["the document cannot be read"])
+        return meta, target, entries
+
+    # -- writing ----------------------------------------------------------------------------------
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self._require_dir()
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        if not _PROCESS_LOCK.acquire(timeout=LOCK_TIMEOUT):
+            raise CorpusBusyError("The corpus is being changed by someone else; try again in a moment.")
+        try:
+            with (self.corpus_dir / LOCK_FILE).open("a") as fh:
+                while True:
+                    try:
+                        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() > deadline:
+                            raise CorpusBusyError(
+                                "The corpus is being changed by another process; try again in a moment."
+                            ) from None
+                        time.sleep(0.05)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        finally:
+            _PROCESS_LOCK.release()
+
+    def add(self, filename: str, content: bytes, actor: str) -> AuditRecord:
+        """Save a new document in ``guidance/`` (kind guidance) or ``licenses/``."""
+        return self._add(filename, content, actor, "add")
+
+    def import_document(self, filename: str, content: bytes, actor: str) -> AuditRecord:
+        """Like :meth:`add`, recorded in the audit as an ``import`` (e.g. from ScanCode LicenseDB)."""
+        return self._add(filename, content, actor, "import")
+
+    def _add(self, filename: str, content: bytes, actor: str, action: str) -> AuditRecord:
+        actor = _require_actor(actor)
+        self.check(filename, content)  # before taking the lock: a rejection touches nothing
+        with self._locked():
+            meta, target, _ = self._validate(filename, content, None)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(target, content)
+            return self._record(actor, action, meta["id"], target, None, sha256_bytes(content))
+
+    def update(self, doc_id: str, content: bytes, actor: str) -> AuditRecord:
+        """Replace the file of an existing document (same path); its id may change, not to a used one."""
+        actor = _require_actor(actor)
+        self.check("", content, replacing=doc_id)
+        with self._locked():
+            meta, target, _ = self._validate("", content, doc_id)
+            old_hash = sha256_bytes(target.read_bytes())
+            _atomic_write(target, content)
+            return self._record(actor, "update", meta["id"], target, old_hash, sha256_bytes(content))
+
+    def remove(self, doc_id: str, actor: str) -> AuditRecord:
+        """Delete a document's file."""
+        actor = _require_actor(actor)
+        self._find(doc_id)
+        with self._locked():
+            entry = self._find(doc_id)
+            assert entry.info is not None
+            old_hash = sha256_bytes(entry.path.read_bytes())
+            entry.path.unlink()
+            _fsync_dir(entry.path.parent)
+            return self._record(actor, "remove", entry.info.doc_id, entry.path, old_hash, None)
+
+    # -- audit ------------------------------------------------------------------------------------
+    def _record(
+        self, actor: str, action: str, doc_id: str, target: Path, old: str | None, new: str | None
+    ) -> AuditRecord:
+        root = self._require_dir()
+        rel = target.resolve().relative_to(root.resolve()).as_posix()
+        record = AuditRecord(
+            time=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            actor=actor,
+            action=action,
+            doc_id=doc_id,
+            path=rel,
+            old_hash=old,
+            new_hash=new,
+            corpus_version=self.corpus_version(),
+        )
+        self.audit_path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(record.to_dict(), ensure_ascii=False) + "\n"
+        with self.audit_path.open("a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        log.info("%s %s %s (%s) by %s", action, doc_id, rel, record.corpus_version, actor)
+        return record
+
+    def audit(self, doc_id: str | None = None, actor: str | None = None) -> builtins.list[AuditRecord]:
+        """Audit records, newest first, optionally of one document (any case) and/or one actor."""
+        try:
+            lines = self.audit_path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise CorpusError(f"Cannot read the audit trail {self.audit_path}: {exc.strerror}.") from None
+        records: builtins.list[AuditRecord] = []
+        for n, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                record = AuditRecord(**{k: data.get(k) for k in AuditRecord.__dataclass_fields__})
+            except (json.JSONDecodeError, TypeError, AttributeError):
+                log.warning("ignoring unreadable line %d of %s", n, self.audit_path)
+                continue
+            if doc_id is not None and str(record.doc_id).lower() != doc_id.lower():
+                continue
+            if actor is not None and record.actor != actor:
+                continue
+            records.append(record)
+        records.reverse()
+        return records
+
+
+def _require_actor(actor: str) -> str:
+    actor = (actor or "").strip()
+    if not actor or any(ord(ch) < 32 for ch in actor):
+        raise RejectedError(["name who makes the change (actor)"])
+    return actor
+
+
+def _atomic_write(target: Path, content: bytes) -> None:
+    """Write ``content`` to ``target`` via a hidden temporary file in the same folder, fsynced."""
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+__all__ = [
+    "ACTIONS",
+    "MAX_FILE_BYTES",
+    "AuditRecord",
+    "CorpusAdmin",
+    "DocumentInfo",
+    "Extracted",
+    "RejectedError",
+    "compose_document",
+    "extract_text",
+    "suggest_front_matter",
+]
