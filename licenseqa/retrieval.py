@@ -1,5 +1,11 @@
 """Hybrid retrieval: dense (Chroma) + lexical (BM25) over the same clauses, fused by reciprocal rank.
 
+Dense search is exact: each corpus-version snapshot holds the stored clause vectors (read from
+Chroma) and scores them with one matrix product, well under a millisecond for thousands of clauses.
+Chroma's HNSW search is approximate, and it missed a newly added clause whose content is far from the
+rest of the corpus (an off-topic guidance page) even at ef_search 500 — a recall miss a citation tool
+cannot afford. Chroma stays the store of record (vectors, texts, metadata, index state).
+
 Licences named in the question are preferred: their clauses get two more ranked
 lists (dense and BM25 restricted to them), so they outrank look-alike clauses of
 sibling licences (Llama 3.1/3.2/3.3). Near-identical clauses of other documents
@@ -61,15 +67,17 @@ class Retrieval:
 class _Snapshot:
     """Clauses, BM25 index and licence detector of one corpus version."""
 
-    def __init__(self, state: IndexState, records: list[tuple[str, Clause]]) -> None:
+    def __init__(self, state: IndexState, records: list[tuple[str, Clause, Any]]) -> None:
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
         self.state = state
-        clauses = [c for _, c in records]
+        clauses = [c for _, c, _ in records]
         self.clauses = clauses
-        self.id_position = {rid: i for i, (rid, _) in enumerate(records)}
+        self.id_position = {rid: i for i, (rid, _, _) in enumerate(records)}
+        # the stored (normalised) clause vectors, for exact dense search
+        self.vectors = np.asarray([v for _, _, v in records], dtype=np.float32).reshape(len(records), -1)
         self.position = {self.key(c): i for i, c in enumerate(clauses)}
         self.doc_of = np.array([c.doc_id for c in clauses])
         self.kind_of = np.array([c.kind for c in clauses])
@@ -88,6 +96,17 @@ class _Snapshot:
     @staticmethod
     def key(c: Clause) -> tuple[str, int, int]:
         return (c.doc_id, c.start_line, c.part)
+
+    def top_dense(self, vector: Any, allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Exact cosine top-k among ``allowed`` clauses (vectors are stored normalised)."""
+        if not len(self.clauses) or not allowed.any():
+            return []
+        q = np.asarray(vector, dtype=np.float32)
+        scores = np.where(allowed, self.vectors @ q, -np.inf)
+        k = min(k, int(allowed.sum()))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top]
 
     def bm25_scores(self, question: str) -> np.ndarray:
         import bm25s
@@ -134,7 +153,7 @@ class Retriever:
                         "Rebuild it with `licenseqa ingest --rebuild`."
                     )
                 started = time.perf_counter()
-                snap = _Snapshot(state, self.store.live_records(state))
+                snap = _Snapshot(state, self.store.live_vectors(state))
                 self._snapshot = snap
                 log.info(
                     "loaded %d clauses of corpus %s in %.2fs",
@@ -179,33 +198,19 @@ class Retriever:
         else:
             vecs = self.embedder.embed_queries([question, rest] if use_rest else [question])
         vec = vecs[0]
-        filtered = bool(doc_ids or kinds)
-        keys = [
-            d.key
-            for d in state.docs.values()
-            if (not doc_ids or d.doc_id in doc_ids) and (not kinds or d.kind in kinds)
-        ]
-        if not keys:
+        if not allowed.any():
             return Retrieval((), tuple(named), 0.0, state.corpus_version)
-        dense: list[tuple[int, float]] = []
-        for rid, score in self.store.query_ids(state, [vec], DENSE_CANDIDATES, keys if filtered else None)[0]:
-            pos = snap.id_position.get(rid)
-            if pos is not None and allowed[pos]:
-                dense.append((pos, score))
+        # exact dense search over the stored vectors (see the module docstring)
+        dense = snap.top_dense(vec, allowed, DENSE_CANDIDATES)
         best_dense = max((s for _, s in dense), default=0.0)
         # within the named licences, rank by what is asked, not by the licence's name
         named_dense: list[tuple[int, float]] = []
         preferred = list(named)
         if named and _PROCESS.search(question):
-            preferred += [
-                d.doc_id for d in state.docs.values() if d.kind == "guidance" and d.doc_id not in named
-            ]
+            guidance = [d.doc_id for d in state.docs.values() if d.kind == "guidance"]
+            preferred += [d for d in guidance if d not in named]
         if named:
-            named_keys = [state.docs[d].key for d in preferred if d in state.docs]
-            for rid, score in self.store.query_ids(state, [vecs[-1]], 30, named_keys)[0]:
-                pos = snap.id_position.get(rid)
-                if pos is not None and allowed[pos]:
-                    named_dense.append((pos, score))
+            named_dense = snap.top_dense(vecs[-1], allowed & np.isin(snap.doc_of, preferred), 30)
 
         lexical_scores = snap.bm25_scores(question)
         lexical_scores = np.where(allowed, lexical_scores, 0.0)

@@ -342,15 +342,25 @@ class ChromaStore:
 
     def live_records(self, state: IndexState) -> list[tuple[str, Clause]]:
         """(record id, clause) of every live clause, in document and line order."""
+        return [(i, c) for i, c, _ in self.live_vectors(state, embeddings=False)]
+
+    def live_vectors(
+        self, state: IndexState, embeddings: bool = True
+    ) -> list[tuple[str, Clause, list[float] | None]]:
+        """(record id, clause, stored vector) of every live clause, in document and line order."""
+        include = ["documents", "metadatas", *(["embeddings"] if embeddings else [])]
         try:
             got = self._collection(state.collection).get(
-                where={"doc_key": {"$in": state.live_keys}}, include=["documents", "metadatas"]
+                where={"doc_key": {"$in": state.live_keys}}, include=include
             )
         except Exception as exc:  # noqa: BLE001
             raise StoreError(f"The index cannot be read: {exc}") from None
+        vectors = got.get("embeddings") if embeddings else None
+        if vectors is None:
+            vectors = [None] * len(got["ids"])
         records = [
-            (i, clause_from_record(t or "", dict(m or {})))
-            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            (i, clause_from_record(t or "", dict(m or {})), v)
+            for i, t, m, v in zip(got["ids"], got["documents"], got["metadatas"], vectors, strict=True)
         ]
         records.sort(key=lambda r: (r[1].doc_id, r[1].start_line, r[1].part))
         return records

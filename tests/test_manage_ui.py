@@ -187,3 +187,29 @@ def test_answering_from_another_thread_while_a_reindex_runs(managed):
     assert answered > 3
     final = answer("How many stripes must a zebra crossing in our offices have?", retriever)
     assert final.citations[0].doc_id == "zebra-policy"
+
+
+def test_clause_added_by_another_process_is_found_in_the_full_index(full_index, tmp_path):
+    """Regression: Chroma's approximate (HNSW) search missed an off-topic clause added by a later
+    ingest process; dense search is exact over the stored vectors, so it is found."""
+    import shutil
+
+    from conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "index"
+    shutil.copytree(full_index, index)
+    (corpus / "guidance" / "zebra-policy.md").write_text(ZEBRA)
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "--json", "--corpus", str(corpus), "--index", str(index)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"added": 1' in done.stdout and '"chunks_embedded": 1' in done.stdout
+    ans = _answer(index, "How many stripes must a zebra crossing in our offices have?")
+    assert not ans.abstained and ans.citations[0].doc_id == "zebra-policy"
