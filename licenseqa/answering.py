@@ -283,8 +283,9 @@ def answer(
     if retrieval.named:
         kb = knowledge if knowledge is not None else default_knowledge()
         if kb is not None:
-            _, _, positions = retriever.snapshot().detector.mentions(text)
-            obligations, compatibility = checklist_for(text, list(retrieval.named), positions, kb)
+            obligations, compatibility = checklist_for(
+                text, list(retrieval.named), list(retrieval.mentions), kb
+            )
     if compatibility is not None:
         verdict = compatibility.get("verdict") or "not covered"
         lead = (

@@ -7,11 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from licenseqa.models import Clause
-
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -54,15 +50,13 @@ def section_anchor(section: str | None, start_line: int) -> str:
 
 
 def read_front_matter(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8", errors="replace")
-    m = _FRONT.match(text)
-    if not m:
-        return {}
+    """Front matter of a valid corpus file, ``{}`` for one the ingest would skip."""
+    from licenseqa.documents import DocumentError, parse_front_matter
+
     try:
-        data = yaml.safe_load(m.group(1))
-    except yaml.YAMLError:
+        return parse_front_matter(path.read_bytes())[0]
+    except (OSError, DocumentError):
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 def document_view(root: Path, source: str, clauses: list[Clause]) -> DocumentView:

@@ -194,18 +194,17 @@ def bm25_ranker(retriever: Retriever, k: int) -> Callable[[str], list[tuple[str,
 
 def _plain_documents(corpus_dir: Path) -> list[tuple[str, str]]:
     """(doc_id, body) of every corpus file, front matter removed (the baseline's 'plain text')."""
-    import yaml
+    from licenseqa.documents import DocumentError, parse_front_matter
 
     docs: list[tuple[str, str]] = []
     for path in sorted(corpus_dir.rglob("*")):
         if path.parent == corpus_dir or path.suffix not in (".md", ".txt") or not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        parts = text.split("---\n", 2)
-        if len(parts) == 3 and not parts[0].strip():
-            meta = yaml.safe_load(parts[1]) or {}
-            if isinstance(meta, dict) and meta.get("id"):
-                docs.append((str(meta["id"]), parts[2]))
+        try:
+            meta, body, _ = parse_front_matter(path.read_bytes())
+        except DocumentError:
+            continue
+        docs.append((str(meta["id"]), body))
     return docs
 
 

@@ -61,6 +61,7 @@ class Retrieval:
     best_dense: float
     corpus_version: str
     candidates: int = 0
+    mentions: tuple[tuple[int, str], ...] = ()  # (position in the normalised question, named doc id)
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -79,7 +80,6 @@ class _Snapshot:
         # the stored (normalised) clause vectors, for exact dense search
         _single_threaded_blas()
         self.vectors = np.asarray([v for _, _, v in records], dtype=np.float32).reshape(len(records), -1)
-        self.position = {self.key(c): i for i, c in enumerate(clauses)}
         self.doc_of = np.array([c.doc_id for c in clauses])
         self.kind_of = np.array([c.kind for c in clauses])
         self.token_sets = [_tokens(c.text) for c in clauses]
@@ -93,10 +93,6 @@ class _Snapshot:
         self.detector = LicenseDetector(
             DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases)) for d in state.docs.values()
         )
-
-    @staticmethod
-    def key(c: Clause) -> tuple[str, int, int]:
-        return (c.doc_id, c.start_line, c.part)
 
     def top_dense(self, vector: Any, allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Exact cosine top-k among ``allowed`` clauses (vectors are stored normalised)."""
@@ -187,7 +183,7 @@ class Retriever:
             allowed &= np.isin(snap.doc_of, list(doc_ids))
         if kinds:
             allowed &= np.isin(snap.kind_of, list(kinds))
-        detected, rest = snap.detector.detect_with_rest(question)
+        detected, rest, mentions = snap.detector.mentions(question)
         named = [d for d in detected if doc_ids is None or d in doc_ids]
         if kinds:
             named = [d for d in named if state.docs[d].kind in kinds]
@@ -253,6 +249,7 @@ class Retriever:
             best_dense=float(best_dense),
             corpus_version=state.corpus_version,
             candidates=len(fused),
+            mentions=tuple(mentions),
             info={
                 "dense_similarity": {self_key(snap.clauses[p]): s for p, s in dense[:20]},
                 "dense_rank": {self_key(snap.clauses[p]): r for p, r in dense_rank.items() if r <= 20},

@@ -20,7 +20,7 @@ def corpus_changes(corpus: Path, state: IndexState, limit: int = 50) -> tuple[st
     Cheap: hashes the files and reads front matter; loads no model. A file the ingest would
     skip (no front matter or id) is not counted as a change.
     """
-    from licenseqa.catalog import read_front_matter
+    from licenseqa.documents import DocumentError, parse_front_matter
 
     if not corpus.is_dir():
         return ()
@@ -35,11 +35,13 @@ def corpus_changes(corpus: Path, state: IndexState, limit: int = 50) -> tuple[st
             continue
         source = (Path(corpus.name) / path.relative_to(corpus)).as_posix()
         seen.add(source)
-        digest = sha256_bytes(path.read_bytes())
-        if digest in digests:
+        raw = path.read_bytes()
+        if sha256_bytes(raw) in digests:
             continue
-        if not read_front_matter(path).get("id"):
-            continue
+        try:
+            parse_front_matter(raw)
+        except DocumentError:
+            continue  # the ingest skips it too
         changes.append(f"{'changed' if source in indexed else 'new'}: {source}")
     for source in sorted(set(indexed) - seen):
         changes.append(f"removed: {source}")

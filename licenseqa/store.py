@@ -368,27 +368,3 @@ class ChromaStore:
     def live_clauses(self, state: IndexState) -> list[Clause]:
         """Every clause of the documents in ``state``, in document and line order."""
         return [c for _, c in self.live_records(state)]
-
-    def query_ids(
-        self,
-        state: IndexState,
-        vectors: Sequence[Sequence[float]],
-        k: int,
-        doc_keys: Sequence[str] | None = None,
-    ) -> list[list[tuple[str, float]]]:
-        """Fast path for callers that hold the clauses: (record id, similarity) per query vector.
-
-        Without ``doc_keys`` the query is unfiltered; callers drop ids they do not know
-        (records of an interrupted ingest).
-        """
-        where = {"doc_key": {"$in": list(doc_keys)}} if doc_keys else None
-        try:
-            res = self._collection(state.collection).query(
-                query_embeddings=[list(v) for v in vectors], n_results=k, where=where, include=["distances"]
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise StoreError(f"The index query failed: {exc}") from None
-        return [
-            [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
-            for ids, dists in zip(res["ids"], res["distances"], strict=True)
-        ]
