@@ -35,7 +35,7 @@ index: install
 	$(BIN)/python -m ingest
 
 run: index
-	$(BIN)/streamlit run app.py --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py  # settings: .streamlit/config.toml
 
 test: install-dev
 	$(BIN)/python -m pytest -m "not browser"
