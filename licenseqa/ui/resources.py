@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import subprocess
@@ -28,7 +29,11 @@ def retriever_for(index_key: str) -> Retriever:
     from licenseqa.service import open_retriever
 
     del index_key  # part of the cache key only
-    return open_retriever(settings())
+    retriever = open_retriever(settings())
+    # The model, torch and the index snapshot live for the whole process: move them out of the
+    # garbage collector's view, so its occasional full collections do not stall an answer.
+    gc.freeze()
+    return retriever
 
 
 @st.cache_resource(show_spinner=False)
