@@ -97,6 +97,51 @@ def test_missing_index_offers_a_build_button(monkeypatch, tmp_path):
     assert not at.warning and at.chat_input
 
 
+def test_stale_index_is_reported_and_updated_from_the_page(monkeypatch, tmp_path, embedder):
+    from ingest.pipeline import run_ingest
+    from licenseqa.config import load_settings
+    from licenseqa.store import ChromaStore
+
+    corpus = make_corpus(tmp_path / "corpus", ["MIT", "ISC"])
+    index = tmp_path / "index"
+    store = ChromaStore.open(load_settings(index_dir=index, corpus_dir=corpus), create=True)
+    run_ingest(corpus, store, lambda: embedder, embedder.name, index_dir=index)
+    monkeypatch.setenv("LICENSEQA_INDEX_DIR", str(index))
+    monkeypatch.setenv("LICENSEQA_CORPUS_DIR", str(corpus))
+    make_corpus(corpus, ["BSD-3-Clause"])  # the legal team adds a licence after the build
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    assert not at.exception
+    assert any("stale" in i.value and "1 corpus file" in i.value for i in at.info)
+    assert at.chat_input  # a stale index still answers
+    at.button(key="update_index").click().run(timeout=300)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    assert not at.info and not at.warning
+    assert any("3 documents" in c.value for c in at.sidebar.caption)
+    at = _ask(at, "What are the conditions of the BSD 3-Clause license for redistribution?")
+    assert at.expander and at.expander[0].label.startswith("[1] BSD-3-Clause")
+
+
+def test_download_is_the_conversation_with_its_citations(retriever):
+    from licenseqa.answering import answer
+    from licenseqa.export import conversation_markdown
+
+    turns = [
+        answer("Does Apache License 2.0 require me to give recipients a copy of the license?", retriever),
+        answer("Recommend a good restaurant for the team dinner.", retriever),
+    ]
+    md = conversation_markdown(turns)
+    assert md.startswith("# licenseqa conversation") and "not legal advice" in md
+    first, second = md.split("## 1. ", 1)[1].split("## 2. ")
+    assert first.startswith("Does Apache License 2.0 require me")
+    cited = "[1] Apache License 2.0 §4(a) (Redistribution), `corpus/licenses/Apache-2.0.txt` lines 122-123"
+    assert cited in first
+    assert "> (a) You must give any other recipients of the Work or Derivative Works a copy" in first
+    assert f"_Corpus version {turns[0].corpus_version}, mode extractive._" in first
+    assert second.startswith("Recommend a good restaurant") and "Citations:" not in second
+
+
 def test_corpus_html_and_links_render_as_text(monkeypatch, tmp_path, embedder):
     from ingest.pipeline import run_ingest
     from licenseqa.config import load_settings
