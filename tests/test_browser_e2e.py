@@ -7,77 +7,27 @@ Screenshots and timings go to artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, free_port
+from conftest import CORPUS, ROOT
+
+from bench.ui_latency import CHROMIUM, FLAGS, PLACEHOLDER, running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
 def server(full_index, tmp_path):
-    port = free_port()
     env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
         "LICENSEQA_INDEX_DIR": str(full_index),
         "LICENSEQA_CORPUS_DIR": str(CORPUS),
         "LICENSEQA_FEEDBACK_PATH": str(tmp_path / "feedback.jsonl"),
     }
-    started = time.monotonic()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                assert proc.poll() is None, "streamlit exited"
-                assert time.monotonic() - started < 60, "streamlit did not start"
-                time.sleep(0.2)
+    with running_app(env) as (url, started):  # the launcher bench/ui_latency.py measures with
         yield url, started
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_ask_open_citation_and_follow_link(server):
@@ -92,7 +42,7 @@ def test_ask_open_citation_and_follow_link(server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(url)
-        box = page.get_by_placeholder("Ask about a licence, a clause or our guidance")
+        box = page.get_by_placeholder(PLACEHOLDER)
         box.wait_for(timeout=60_000)
         box.fill("Does Apache License 2.0 require me to give recipients a copy of the license?")
         box.press("Enter")
