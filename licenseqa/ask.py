@@ -40,7 +40,7 @@ def _answer_fn(settings: Settings, args: argparse.Namespace, retriever: Any) -> 
         from licenseqa.llm import LLMAnswerer, build_chat_model
 
         llm = LLMAnswerer(retriever, build_chat_model(settings), settings.llm_timeout)
-        return lambda q: llm.ask(q, doc_ids=args.doc, kinds=args.kind)
+        return lambda q: llm.ask(q, k=args.k, doc_ids=args.doc, kinds=args.kind)
     return lambda q: answer(q, retriever, k=args.k, doc_ids=args.doc, kinds=args.kind)
 
 

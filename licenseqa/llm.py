@@ -141,12 +141,13 @@ class LLMAnswerer:
         *,
         doc_ids: list[str] | None = None,
         kinds: list[str] | None = None,
+        k: int = 10,
         on_answer: Callable[[Answer], None] | None = None,
     ) -> Iterator[str]:
         """Yield the model's text as it arrives; ``on_answer`` receives the verified Answer."""
         started = time.perf_counter()
         text = validate_question(question)
-        base = answer(text, self.retriever, doc_ids=doc_ids, kinds=kinds)
+        base = answer(text, self.retriever, k=k, doc_ids=doc_ids, kinds=kinds)
         if base.abstained:
             yield base.text
             if on_answer:
@@ -182,13 +183,10 @@ class LLMAnswerer:
                 )
             else:
                 total = (time.perf_counter() - started) * 1000
-                result = Answer(
-                    question=text,
+                result = replace(  # keeps the OSADL checklist / verdict of the extractive answer
+                    base,
                     text=checked.text,
-                    abstained=False,
                     citations=_citations(hits, checked.cited),
-                    retrieved=base.retrieved,
-                    corpus_version=base.corpus_version,
                     mode="llm",
                     warnings=checked.warnings,
                     timings_ms={

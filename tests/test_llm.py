@@ -37,6 +37,25 @@ def test_valid_citations_give_an_llm_answer(retriever):
     assert "[1]" in ans.text and ans.corpus_version == retriever.state.corpus_version
 
 
+def test_llm_answer_keeps_the_osadl_checklist_and_verdict(retriever):
+    from licenseqa.answering import answer
+
+    for question in (
+        "Can I include Apache-2.0 code in a GPL-2.0-only project?",
+        "What must I do to distribute Apache-2.0 binaries?",
+    ):
+        base = answer(question, retriever)
+        assert base.obligations is not None or base.compatibility is not None
+        ans = LLMAnswerer(retriever, fake("The licence text answers this [1].")).ask(question)
+        assert ans.mode == "llm"
+        assert (ans.obligations, ans.compatibility) == (base.obligations, base.compatibility)
+
+
+def test_k_reaches_retrieval_in_llm_mode(retriever):
+    ans = LLMAnswerer(retriever, fake("See the network clause [1].")).ask(Q, k=3)
+    assert len(ans.retrieved) == 3
+
+
 def test_invalid_citation_is_removed_and_reported(retriever):
     ans = LLMAnswerer(retriever, fake("The network clause requires a source offer [1][9].")).ask(Q)
     assert ans.mode == "llm"
