@@ -34,6 +34,7 @@ from licenseqa.documents import (
     DocumentError,
     decode_text,
     document_problems,
+    scan_corpus,
 )
 from licenseqa.errors import CorpusError, LicenseQAError
 from licenseqa.hashing import corpus_version as _corpus_version
@@ -275,43 +276,15 @@ class CorpusAdmin:
 
     def _scan(self) -> builtins.list[_Entry]:
         """Every file under the sub-folders, in the ingest's order, as the ingest would judge it."""
-        root = self._require_dir()
-        root_real = root.resolve()
         entries: builtins.list[_Entry] = []
-        seen: dict[str, str] = {}
-        for path in sorted(p for p in root.rglob("*") if p.parent != root):
-            rel_parts = path.relative_to(root).parts
-            if any(part.startswith(".") for part in rel_parts) or path.is_dir():
-                continue
-            rel = "/".join(rel_parts)
-            problems: builtins.list[str] = []
-            if path.suffix.lower() not in ALLOWED_SUFFIXES:
-                problems.append(f"unsupported file type {path.suffix or '(none)'}; use .md or .txt")
-                entries.append(_Entry(path, rel, None, tuple(problems), None))
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root_real):
-                entries.append(_Entry(path, rel, None, ("symlink points outside the corpus",), None))
-                continue
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                entries.append(_Entry(path, rel, None, (f"cannot read file: {exc.strerror}",), None))
-                continue
-            meta, _body, _line, problems = document_problems(raw)
-            if problems or meta is None:
-                entries.append(_Entry(path, rel, None, tuple(problems), meta))
-                continue
-            doc_id = meta["id"]
-            other = seen.get(doc_id.lower())
-            if other is not None:
-                problem = f"duplicate id {doc_id!r} (already used by {other})"
-                entries.append(_Entry(path, rel, None, (problem,), meta))
-                continue
-            seen[doc_id.lower()] = rel
-            info = DocumentInfo(
-                doc_id, meta["title"].strip(), meta["kind"].strip(), rel, sha256_bytes(raw), len(raw)
-            )
-            entries.append(_Entry(path, rel, info, (), meta))
+        for f in scan_corpus(self._require_dir()):
+            info = None
+            if f.ok and f.meta is not None and f.raw is not None and f.digest is not None:
+                meta = f.meta
+                info = DocumentInfo(
+                    meta["id"], meta["title"].strip(), meta["kind"].strip(), f.rel, f.digest, len(f.raw)
+                )
+            entries.append(_Entry(f.path, f.rel, info, f.problems, f.meta))
         return entries
 
     def list(self) -> builtins.list[DocumentInfo]:

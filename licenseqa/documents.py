@@ -1,22 +1,27 @@
-"""Validation of one corpus document's bytes: size, encoding, front matter schema.
+"""Corpus documents: which files are documents, and validation of one file's bytes.
 
-Pure functions, shared by the ingest (``ingest.loader``) and the corpus management
-(``licenseqa.corpus_admin``), so a file the admin accepts is a file the ingest loads.
+Shared by the ingest (``ingest.loader``), the corpus management (``licenseqa.corpus_admin``),
+the index status and the evaluation, so all of them judge the corpus the same way: a file the
+admin accepts is a file the ingest loads, and one the ingest skips is never reported as a change.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from licenseqa.errors import LicenseQAError
+from licenseqa.hashing import sha256_bytes
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ALLOWED_SUFFIXES = (".md", ".txt")
 REQUIRED_FIELDS = ("id", "title", "kind")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+_-]{0,99}$")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~3x faster
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -61,7 +66,7 @@ def document_problems(raw: bytes) -> tuple[dict[str, Any] | None, str, int, list
         problems.append("missing front matter: the file must start with a '---' YAML block")
         return None, "", 0, problems
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = yaml.load(match.group(1), Loader=_YAML_LOADER)  # a safe loader (C or Python)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -99,3 +104,64 @@ def parse_front_matter(raw: bytes) -> tuple[dict[str, Any], str, int]:
         raise DocumentError(problems[0])
     assert meta is not None
     return meta, body, first_line
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """One file under the corpus sub-folders, judged the way the ingest judges it."""
+
+    path: Path
+    rel: str  # path inside the corpus folder, '/'-separated
+    raw: bytes | None  # None when the file is not a document type or cannot be read
+    digest: str | None
+    meta: dict[str, Any] | None  # kept for a duplicate id too
+    body: str
+    first_line: int
+    problems: tuple[str, ...]  # empty for a usable document
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.meta is not None
+
+
+def scan_corpus(corpus: Path) -> list[CorpusFile]:
+    """Every file in the sub-folders of ``corpus``, sorted by path, with its problems.
+
+    Top-level files (``NOTICE.md``, the audit trail) and hidden files are not documents. Suffixes
+    are matched case-insensitively; a symlink leading outside the corpus and a second file with
+    an id already used (case-insensitively) are problems.
+    """
+    root = corpus.resolve() if not corpus.is_symlink() else corpus.absolute()
+    if not root.is_dir():
+        return []
+    root_real = root.resolve()
+    files: list[CorpusFile] = []
+    seen: dict[str, str] = {}
+    for path in sorted(p for p in root.rglob("*") if p.parent != root):
+        parts = path.relative_to(root).parts
+        if any(part.startswith(".") for part in parts) or path.is_dir():
+            continue
+        rel = "/".join(parts)
+        problem: str | None = None
+        raw = b""
+        if path.suffix.lower() not in ALLOWED_SUFFIXES:
+            problem = f"unsupported file type {path.suffix or '(none)'}; use .md or .txt"
+        elif path.is_symlink() and not path.resolve().is_relative_to(root_real):
+            problem = "symlink points outside the corpus"
+        else:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                problem = f"cannot read file: {exc.strerror}"
+        if problem is not None:
+            files.append(CorpusFile(path, rel, None, None, None, "", 0, (problem,)))
+            continue
+        meta, body, first_line, problems = document_problems(raw)
+        if meta is not None and not problems:
+            other = seen.get(str(meta["id"]).lower())
+            if other is not None:
+                problems = [f"duplicate id {meta['id']!r} (already used by {other})"]
+            else:
+                seen[str(meta["id"]).lower()] = rel
+        files.append(CorpusFile(path, rel, raw, sha256_bytes(raw), meta, body, first_line, tuple(problems)))
+    return files

@@ -193,19 +193,10 @@ def bm25_ranker(retriever: Retriever, k: int) -> Callable[[str], list[tuple[str,
 
 
 def _plain_documents(corpus_dir: Path) -> list[tuple[str, str]]:
-    """(doc_id, body) of every corpus file, front matter removed (the baseline's 'plain text')."""
-    from licenseqa.documents import DocumentError, parse_front_matter
+    """(doc_id, body) of every corpus document, front matter removed (the baseline's 'plain text')."""
+    from licenseqa.documents import scan_corpus
 
-    docs: list[tuple[str, str]] = []
-    for path in sorted(corpus_dir.rglob("*")):
-        if path.parent == corpus_dir or path.suffix not in (".md", ".txt") or not path.is_file():
-            continue
-        try:
-            meta, body, _ = parse_front_matter(path.read_bytes())
-        except DocumentError:
-            continue
-        docs.append((str(meta["id"]), body))
-    return docs
+    return [(str(f.meta["id"]), f.body) for f in scan_corpus(corpus_dir) if f.ok and f.meta is not None]
 
 
 def naive_langchain_ranker(

@@ -6,45 +6,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from licenseqa.config import Settings
+from licenseqa.documents import scan_corpus
 from licenseqa.embeddings import canonical_model_name
 from licenseqa.errors import IndexMissingError
-from licenseqa.hashing import sha256_bytes
 from licenseqa.store import ChromaStore, IndexState
-
-_SUFFIXES = (".md", ".txt")
 
 
 def corpus_changes(corpus: Path, state: IndexState, limit: int = 50) -> tuple[str, ...]:
-    """Files added, changed or removed since the index was built (valid-looking documents only).
+    """Files added, changed or removed since the index was built (usable documents only).
 
-    Cheap: hashes the files and reads front matter; loads no model. A file the ingest would
-    skip (no front matter or id) is not counted as a change.
+    Cheap (hashes the files, reads front matter, loads no model) and judged like the ingest
+    (:func:`licenseqa.documents.scan_corpus`): a file the ingest would skip is not a change.
     """
-    from licenseqa.documents import DocumentError, parse_front_matter
-
-    if not corpus.is_dir():
-        return ()
+    files = scan_corpus(corpus)
+    name = (corpus.absolute() if corpus.is_symlink() else corpus.resolve()).name
     indexed = {d.source: d.digest for d in state.docs.values()}
-    digests = {d.digest for d in state.docs.values()}
-    seen: set[str] = set()
-    changes: list[str] = []
-    for path in sorted(corpus.rglob("*")):
-        if path.parent == corpus or path.suffix not in _SUFFIXES or not path.is_file():
-            continue
-        if any(part.startswith(".") for part in path.relative_to(corpus).parts):
-            continue
-        source = (Path(corpus.name) / path.relative_to(corpus)).as_posix()
-        seen.add(source)
-        raw = path.read_bytes()
-        if sha256_bytes(raw) in digests:
-            continue
-        try:
-            parse_front_matter(raw)
-        except DocumentError:
-            continue  # the ingest skips it too
-        changes.append(f"{'changed' if source in indexed else 'new'}: {source}")
-    for source in sorted(set(indexed) - seen):
-        changes.append(f"removed: {source}")
+    digests = set(indexed.values())
+    changes = [
+        f"{'changed' if f'{name}/{f.rel}' in indexed else 'new'}: {name}/{f.rel}"
+        for f in files
+        if f.ok and f.digest not in digests
+    ]
+    present = {f"{name}/{f.rel}" for f in files}
+    changes += [f"removed: {source}" for source in sorted(set(indexed) - present)]
     return tuple(changes[:limit])
 
 

@@ -192,3 +192,29 @@ def test_guidance_documents_are_indexed_with_sections(tmp_path, embedder):
 def test_real_corpus_has_79_licenses_and_7_guidance_documents():
     assert len(list((CORPUS / "licenses").glob("*.txt"))) == 79
     assert len(list((CORPUS / "guidance").glob("*.md"))) == 7
+
+
+def test_status_judges_the_corpus_like_the_ingest(tmp_path, embedder):
+    from licenseqa.status import corpus_changes
+
+    corpus = make_corpus(tmp_path / "corpus", ["MIT", "ISC"])
+    (corpus / "licenses" / "ISC.txt").rename(corpus / "licenses" / "ISC.MD")  # suffix case
+    copy = corpus / "licenses" / "mit-copy.txt"  # duplicate id, other bytes
+    copy.write_text((corpus / "licenses" / "MIT.txt").read_text() + "\nA local note.\n")
+    report, store = _ingest(corpus, tmp_path / "index", embedder)
+    assert [(s.path, s.reason) for s in report.skipped] == [
+        ("corpus/licenses/mit-copy.txt", "duplicate id 'MIT' (already used by licenses/MIT.txt)")
+    ]
+    state = store.require_state()
+    assert {d.source for d in state.docs.values()} == {"corpus/licenses/ISC.MD", "corpus/licenses/MIT.txt"}
+    assert corpus_changes(corpus, state) == ()  # right after the build nothing is stale
+    settings = load_settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    assert not index_status(settings).stale
+    with (corpus / "licenses" / "ISC.MD").open("a") as fh:
+        fh.write("\nOne more line.\n")
+    (corpus / "licenses" / "MIT.txt").unlink()  # the copy takes over the id: a new document
+    assert corpus_changes(corpus, state) == (
+        "changed: corpus/licenses/ISC.MD",
+        "new: corpus/licenses/mit-copy.txt",
+        "removed: corpus/licenses/MIT.txt",
+    )
