@@ -651,11 +651,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    from ingest.splitter import ClauseSplitter
-    from licenseqa.embeddings import SentenceTransformerEmbedder
+    from ingest.preview import make_splitter
 
-    embedder = SentenceTransformerEmbedder()
-    splitter = ClauseSplitter(embedder.count_tokens, embedder.max_tokens)
+    splitter = make_splitter()  # the ingest's, so citation line ranges match the index
     data = build_knowledge(args.shared, args.corpus, splitter)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(dump(data), encoding="utf-8")

@@ -207,7 +207,7 @@ def run_ingest(
             doc_key = f"{doc.doc_id}@{doc.digest[:16]}"
             if splitter is None:
                 embedder = embedder_factory()
-                splitter = ClauseSplitter(embedder.count_tokens, embedder.max_tokens)
+                splitter = ClauseSplitter.for_embedder(embedder)
             clauses = splitter.split(doc.text)
             if not clauses:
                 report.skipped.append(Skipped(doc.source, "no text to index after splitting"))

@@ -52,10 +52,11 @@ class Preview:
 
 
 def make_splitter() -> ClauseSplitter:
+    """The ingest's splitter for the configured embedding model (LICENSEQA_EMBEDDING_MODEL)."""
+    from licenseqa.config import load_settings
     from licenseqa.embeddings import SentenceTransformerEmbedder
 
-    embedder = SentenceTransformerEmbedder()
-    return ClauseSplitter(embedder.count_tokens, embedder.max_tokens)
+    return ClauseSplitter.for_embedder(SentenceTransformerEmbedder(load_settings().embedding_model))
 
 
 def summarise(preview: Preview, doc: DocumentText, clauses: list[Clause]) -> Preview:

@@ -25,8 +25,12 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from licenseqa.models import Clause, context_header
+
+if TYPE_CHECKING:
+    from licenseqa.embeddings import Embedder
 
 TokenCounter = Callable[[str], int]
 
@@ -435,6 +439,11 @@ class ClauseSplitter:
         self.count_tokens = count_tokens
         self.max_tokens = max_tokens
         self.overlap_lines = overlap_lines
+
+    @classmethod
+    def for_embedder(cls, embedder: Embedder) -> ClauseSplitter:
+        """Chunks that fit ``embedder`` (its tokenizer and input limit)."""
+        return cls(embedder.count_tokens, embedder.max_tokens)
 
     def split(self, doc: DocumentText) -> list[Clause]:
         lines = doc.body.split("\n")

@@ -28,7 +28,7 @@ def embedder():
 def splitter(embedder):
     from ingest.splitter import ClauseSplitter
 
-    return ClauseSplitter(embedder.count_tokens, embedder.max_tokens)
+    return ClauseSplitter.for_embedder(embedder)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ def osadl_splitter():
     from licenseqa.embeddings import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder()
-    return ClauseSplitter(embedder.count_tokens, embedder.max_tokens)
+    return ClauseSplitter.for_embedder(embedder)
 
 
 @pytest.fixture(scope="module")
