@@ -19,14 +19,13 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from licenseqa.detect import DocName, LicenseDetector
 from licenseqa.embeddings import Embedder, canonical_model_name
-from licenseqa.errors import IndexModelMismatchError
 from licenseqa.models import Clause, Hit
 from licenseqa.store import ChromaStore, IndexState
 
@@ -60,9 +59,7 @@ class Retrieval:
     named: tuple[str, ...]
     best_dense: float
     corpus_version: str
-    candidates: int = 0
     mentions: tuple[tuple[int, str], ...] = ()  # (position in the normalised question, named doc id)
-    info: dict[str, Any] = field(default_factory=dict)
 
 
 class _Snapshot:
@@ -76,7 +73,6 @@ class _Snapshot:
         self.state = state
         clauses = [c for _, c, _ in records]
         self.clauses = clauses
-        self.id_position = {rid: i for i, (rid, _, _) in enumerate(records)}
         # the stored (normalised) clause vectors, for exact dense search
         _single_threaded_blas()
         self.vectors = np.asarray([v for _, _, v in records], dtype=np.float32).reshape(len(records), -1)
@@ -143,12 +139,7 @@ class Retriever:
                 self.store = self.store.fresh()
                 state = self.store.require_state()
             if snap is None or changed:
-                configured = canonical_model_name(self.embedder.name)
-                if state.embedding_model != configured:
-                    raise IndexModelMismatchError(
-                        f"The index was built with {state.embedding_model} but {configured} is configured. "
-                        "Rebuild it with `licenseqa ingest --rebuild`."
-                    )
+                state.check_model(canonical_model_name(self.embedder.name))
                 started = time.perf_counter()
                 snap = _Snapshot(state, self.store.live_vectors(state))
                 self._snapshot = snap
@@ -164,9 +155,6 @@ class Retriever:
     def state(self) -> IndexState:
         return self.snapshot().state
 
-    def detect(self, question: str) -> list[str]:
-        return self.snapshot().detector.detect(question)
-
     # -- retrieval ----------------------------------------------------------------
     def retrieve(
         self,
@@ -174,8 +162,8 @@ class Retriever:
         k: int = 10,
         doc_ids: Sequence[str] | None = None,
         kinds: Sequence[str] | None = None,
-        vector: Sequence[float] | None = None,
     ) -> Retrieval:
+        """Top ``k`` clauses; ``doc_ids`` / ``kinds`` restrict the search (None or empty: no filter)."""
         snap = self.snapshot()
         state = snap.state
         allowed = np.ones(len(snap.clauses), dtype=bool)
@@ -184,16 +172,13 @@ class Retriever:
         if kinds:
             allowed &= np.isin(snap.kind_of, list(kinds))
         detected, rest, mentions = snap.detector.mentions(question)
-        named = [d for d in detected if doc_ids is None or d in doc_ids]
+        named = [d for d in detected if not doc_ids or d in doc_ids]
         if kinds:
             named = [d for d in named if state.docs[d].kind in kinds]
 
         # one encoder call for the question and, when licences are named, the question without them
         use_rest = bool(named) and len(rest.split()) >= 2
-        if vector is not None:
-            vecs = [list(vector)] + ([self.embedder.embed_query(rest)] if use_rest else [])
-        else:
-            vecs = self.embedder.embed_queries([question, rest] if use_rest else [question])
+        vecs = self.embedder.embed_queries([question, rest] if use_rest else [question])
         vec = vecs[0]
         if not allowed.any():
             return Retrieval((), tuple(named), 0.0, state.corpus_version)
@@ -242,19 +227,12 @@ class Retriever:
             if len(kept) >= max(k, 10):
                 break
         hits = tuple(Hit(snap.clauses[p], round(s, 6), rank) for rank, (p, s) in enumerate(kept[:k], start=1))
-        dense_rank = {p: r for r, (p, _) in enumerate(dense, start=1)}
         return Retrieval(
             hits=hits,
             named=tuple(named),
             best_dense=float(best_dense),
             corpus_version=state.corpus_version,
-            candidates=len(fused),
             mentions=tuple(mentions),
-            info={
-                "dense_similarity": {self_key(snap.clauses[p]): s for p, s in dense[:20]},
-                "dense_rank": {self_key(snap.clauses[p]): r for p, r in dense_rank.items() if r <= 20},
-                "lexical_best": float(lexical[0][1]) if lexical else 0.0,
-            },
         )
 
 
@@ -267,10 +245,6 @@ def _single_threaded_blas() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
-
-
-def self_key(c: Clause) -> str:
-    return f"{c.doc_id}:{c.start_line}:{c.part}"
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from licenseqa.config import Settings
 from licenseqa.embeddings import SentenceTransformerEmbedder, canonical_model_name
-from licenseqa.errors import IndexModelMismatchError
 from licenseqa.retrieval import Retriever
 from licenseqa.store import ChromaStore
 
@@ -13,12 +12,7 @@ def open_retriever(settings: Settings) -> Retriever:
     """Open the index and load the embedding model once; raise a user-facing error if unusable."""
     store = ChromaStore.open(settings).fresh()  # the index may have been rebuilt by another process
     state = store.require_state()
-    configured = canonical_model_name(settings.embedding_model)
-    if state.embedding_model != configured:
-        raise IndexModelMismatchError(
-            f"The index was built with {state.embedding_model} but {configured} is configured. "
-            "Rebuild it with `licenseqa ingest --rebuild`."
-        )
+    state.check_model(canonical_model_name(settings.embedding_model))  # before the slow model load
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
     retriever = Retriever(store, embedder)
     retriever.snapshot()

@@ -8,7 +8,7 @@ from pathlib import Path
 from licenseqa.config import Settings
 from licenseqa.documents import scan_corpus
 from licenseqa.embeddings import canonical_model_name
-from licenseqa.errors import IndexMissingError
+from licenseqa.errors import IndexMissingError, IndexModelMismatchError
 from licenseqa.store import ChromaStore, IndexState
 
 
@@ -57,31 +57,21 @@ def index_status(settings: Settings) -> IndexStatus:
         state = store.require_state()
     except IndexMissingError as exc:
         return IndexStatus(location, False, str(exc))
-    configured = canonical_model_name(settings.embedding_model)
-    if state.embedding_model != configured:
-        return IndexStatus(
-            location,
-            False,
-            f"The index was built with {state.embedding_model} but {configured} is configured. "
-            "Rebuild it with `licenseqa ingest --rebuild`.",
-            state.corpus_version,
-            len(state.docs),
-            state.chunks_total,
-            state.built_at,
-            state.embedding_model,
-        )
-    changes = corpus_changes(Path(settings.corpus_dir), state)
-    message = (
-        "ready"
-        if not changes
-        else (
-            f"The index is stale: {len(changes)} corpus file(s) changed since it was built. "
-            "Update it with `licenseqa ingest`."
-        )
-    )
+    try:
+        state.check_model(canonical_model_name(settings.embedding_model))
+    except IndexModelMismatchError as exc:
+        ready, message, changes = False, str(exc), ()
+    else:
+        changes = corpus_changes(Path(settings.corpus_dir), state)
+        ready, message = True, "ready"
+        if changes:
+            message = (
+                f"The index is stale: {len(changes)} corpus file(s) changed since it was built. "
+                "Update it with `licenseqa ingest`."
+            )
     return IndexStatus(
         location,
-        True,
+        ready,
         message,
         state.corpus_version,
         len(state.docs),

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from licenseqa.config import Settings
-from licenseqa.errors import IndexCorruptError, IndexMissingError, StoreError
+from licenseqa.errors import IndexCorruptError, IndexMissingError, IndexModelMismatchError, StoreError
 from licenseqa.models import Clause
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,15 @@ class IndexState:
     @property
     def chunks_total(self) -> int:
         return sum(d.chunks for d in self.docs.values())
+
+    def check_model(self, configured: str) -> None:
+        """Raise :class:`IndexModelMismatchError` unless the index was embedded with ``configured``
+        (a canonical model name)."""
+        if self.embedding_model != configured:
+            raise IndexModelMismatchError(
+                f"The index was built with {self.embedding_model} but {configured} is configured. "
+                "Rebuild it with `licenseqa ingest --rebuild`."
+            )
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -299,51 +308,6 @@ class ChromaStore:
             col.delete(ids=ids[start : start + 500])
 
     # -- reads ----------------------------------------------------------------
-    def query(
-        self,
-        state: IndexState,
-        vector: Sequence[float],
-        k: int,
-        doc_ids: Sequence[str] | None = None,
-        kinds: Sequence[str] | None = None,
-        filter_live: bool = True,
-    ) -> list[tuple[Clause, float]]:
-        """Top ``k`` live clauses by cosine similarity (1 - distance), best first.
-
-        With ``filter_live=False`` and no filters the query runs unfiltered (faster) and
-        records that are not live (left by an interrupted ingest) are dropped afterwards.
-        """
-        keys = [
-            d.key
-            for d in state.docs.values()
-            if (doc_ids is None or d.doc_id in doc_ids) and (kinds is None or d.kind in kinds)
-        ]
-        if not keys:
-            return []
-        where = {"doc_key": {"$in": keys}} if (filter_live or doc_ids or kinds) else None
-        try:
-            res = self._collection(state.collection).query(
-                query_embeddings=[list(vector)],
-                n_results=k,
-                where=where,
-                include=["documents", "metadatas", "distances"],
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise StoreError(f"The index query failed: {exc}") from None
-        live = set(keys)
-        out: list[tuple[Clause, float]] = []
-        for text, meta, dist in zip(
-            res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
-        ):
-            meta = dict(meta or {})
-            if meta.get("doc_key") in live:
-                out.append((clause_from_record(text or "", meta), 1.0 - float(dist)))
-        return out
-
-    def live_records(self, state: IndexState) -> list[tuple[str, Clause]]:
-        """(record id, clause) of every live clause, in document and line order."""
-        return [(i, c) for i, c, _ in self.live_vectors(state, embeddings=False)]
-
     def live_vectors(
         self, state: IndexState, embeddings: bool = True
     ) -> list[tuple[str, Clause, list[float] | None]]:
@@ -367,4 +331,4 @@ class ChromaStore:
 
     def live_clauses(self, state: IndexState) -> list[Clause]:
         """Every clause of the documents in ``state``, in document and line order."""
-        return [c for _, c in self.live_records(state)]
+        return [c for _, c, _ in self.live_vectors(state, embeddings=False)]

@@ -95,6 +95,14 @@ def test_filters_by_document_and_kind(retriever):
     assert {h.clause.kind for h in ans.retrieved} == {"guidance"}
 
 
+def test_empty_filters_mean_no_filter(retriever):
+    question = "What does the GPL-3.0 say about patents?"
+    unfiltered = retriever.retrieve(question)
+    assert unfiltered.named == ("GPL-3.0-only",)
+    empty = retriever.retrieve(question, doc_ids=[], kinds=[])
+    assert (empty.named, empty.hits) == (unfiltered.named, unfiltered.hits)
+
+
 @pytest.mark.parametrize(
     ("question", "message"),
     [

@@ -21,14 +21,12 @@ pytestmark = pytest.mark.slow
 PROBE = r"""
 import json, sys
 from licenseqa.config import load_settings
-from licenseqa.embeddings import SentenceTransformerEmbedder
-from licenseqa.store import ChromaStore
-settings = load_settings()
-store = ChromaStore.open(settings)
-state = store.require_state()
-emb = SentenceTransformerEmbedder()
-hits = store.query(state, emb.embed_query(sys.argv[1]), 20)
-clauses = store.live_clauses(state)
+from licenseqa.service import open_retriever
+retriever = open_retriever(load_settings())  # what the app and the CLI read through
+snap = retriever.snapshot()
+state = snap.state
+hits = [(h.clause, h.score) for h in retriever.retrieve(sys.argv[1], k=20).hits]
+clauses = snap.clauses
 print(json.dumps({
     "docs": {d.doc_id: d.digest for d in state.docs.values()},
     "chunks": {d.doc_id: d.chunks for d in state.docs.values()},

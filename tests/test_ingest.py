@@ -27,8 +27,10 @@ def _ingest(corpus: Path, index: Path, embedder, **kw):
 
 
 def _search(store, embedder, question, k=5):
-    state = store.require_state()
-    return store.query(state, embedder.embed_query(question), k)
+    """Through the app's retriever (exact dense + BM25 over the live clauses)."""
+    from licenseqa.retrieval import Retriever
+
+    return [(h.clause, h.score) for h in Retriever(store, embedder).retrieve(question, k=k).hits]
 
 
 def test_fresh_build_noop_edit_delete_rename(tmp_path, small_corpus, embedder):

@@ -57,24 +57,15 @@ def sidebar(status_ready: bool) -> tuple[list[str] | None, list[str] | None]:
             state = get_retriever().state
             st.subheader("Filters")
             all_kinds = sorted({d.kind for d in state.docs.values()})
-            kinds = (
-                st.multiselect(
-                    "Document kinds",
-                    all_kinds,
-                    key="filter_kinds",
-                    format_func=lambda k: KIND_LABELS.get(k, k),
-                )
-                or None
+            kinds = st.multiselect(  # nothing selected: no filter
+                "Document kinds", all_kinds, key="filter_kinds", format_func=lambda k: KIND_LABELS.get(k, k)
             )
             titles = {d.doc_id: f"{d.title} ({d.doc_id})" for d in state.docs.values()}
-            doc_ids = (
-                st.multiselect(
-                    "Specific licences or documents",
-                    sorted(titles, key=lambda i: titles[i].lower()),
-                    key="filter_docs",
-                    format_func=lambda i: titles[i],
-                )
-                or None
+            doc_ids = st.multiselect(
+                "Specific licences or documents",
+                sorted(titles, key=lambda i: titles[i].lower()),
+                key="filter_docs",
+                format_func=lambda i: titles[i],
             )
         st.subheader("Index")
         status = current_status()
