@@ -49,21 +49,19 @@ def section_anchor(section: str | None, start_line: int) -> str:
     return f"sec-{slug}-l{start_line}"
 
 
-def read_front_matter(path: Path) -> dict[str, Any]:
-    """Front matter of a valid corpus file, ``{}`` for one the ingest would skip."""
+def document_view(root: Path, source: str, clauses: list[Clause]) -> DocumentView:
+    """Build the view of one document. ``root`` is the folder ``source`` paths are relative to."""
     from licenseqa.documents import DocumentError, parse_front_matter
 
     try:
-        return parse_front_matter(path.read_bytes())[0]
-    except (OSError, DocumentError):
-        return {}
-
-
-def document_view(root: Path, source: str, clauses: list[Clause]) -> DocumentView:
-    """Build the view of one document. ``root`` is the folder ``source`` paths are relative to."""
-    path = root / source
-    text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-    meta = read_front_matter(path) if text else {}
+        raw = (root / source).read_bytes()
+    except OSError:
+        raw = b""
+    text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")  # as read_text did
+    try:
+        meta = parse_front_matter(raw)[0] if raw else {}
+    except DocumentError:
+        meta = {}  # a file the ingest would skip: no facts
     first = clauses[0] if clauses else None
     entries: list[OutlineEntry] = []
     for c in sorted(clauses, key=lambda c: (c.start_line, c.part)):
