@@ -292,8 +292,8 @@ class CorpusAdmin:
         docs = [e.info for e in self._scan() if e.info is not None]
         return sorted(docs, key=lambda d: (d.doc_id.lower(), d.doc_id))
 
-    def _find(self, doc_id: str) -> _Entry:
-        entries = [e for e in self._scan() if e.info is not None]
+    def _find(self, doc_id: str, scanned: builtins.list[_Entry] | None = None) -> _Entry:
+        entries = [e for e in (self._scan() if scanned is None else scanned) if e.info is not None]
         for entry in entries:
             if entry.info is not None and entry.info.doc_id == doc_id:
                 return entry
@@ -348,7 +348,7 @@ class CorpusAdmin:
         old: _Entry | None = None
         if replacing is not None:
             try:
-                old = self._find(replacing)
+                old = self._find(replacing, entries)
             except UnknownDocumentError as exc:
                 raise RejectedError([str(exc)]) from None
         meta, _body, _line, problems = document_problems(content)
