@@ -109,6 +109,7 @@ class Matcher:
 @dataclass
 class SystemResult:
     name: str
+    label: str  # short column name in the report
     ranks: list[int | None] = field(default_factory=list)  # first match rank within k, per answerable
     citation_hits: list[bool] | None = None
     declined: int = 0
@@ -145,10 +146,10 @@ def _first_rank(
 
 def evaluate_ours(retriever: Retriever, gold: list[Gold], k: int) -> SystemResult:
     matcher = Matcher(retriever.state)
-    res = SystemResult("licenseqa (hybrid, clause-aware)", citation_hits=[])
+    res = SystemResult("licenseqa (hybrid, clause-aware)", "ours", citation_hits=[])
     for g in gold:
         started = time.perf_counter()
-        ans = answer(g.question, retriever)
+        ans = answer(g.question, retriever, k=max(k, 10))
         res.latencies_ms.append((time.perf_counter() - started) * 1000)
         if g.abstain:
             res.abstain_total += 1
@@ -165,13 +166,14 @@ def evaluate_ours(retriever: Retriever, gold: list[Gold], k: int) -> SystemResul
 
 def evaluate_ranker(
     name: str,
+    label: str,
     rank: Callable[[str], list[tuple[str, str | None]]],
     matcher: Matcher,
     gold: list[Gold],
     k: int,
     doc_level: bool,
 ) -> SystemResult:
-    res = SystemResult(name)
+    res = SystemResult(name, label)
     for g in gold:
         if g.abstain:
             res.abstain_total += 1  # a ranker always returns something: never declines
@@ -247,6 +249,7 @@ def run_evaluation(
             systems.append(
                 evaluate_ranker(
                     "naive LangChain (1000/200 chunks, dense; document level)",
+                    "naive LangChain",
                     naive_langchain_ranker(retriever, corpus_dir, k),
                     matcher,
                     gold,
@@ -255,13 +258,16 @@ def run_evaluation(
                 )
             )
         systems.append(
-            evaluate_ranker("BM25 alone (clauses)", bm25_ranker(retriever, k), matcher, gold, k, False)
+            evaluate_ranker(
+                "BM25 alone (clauses)", "BM25", bm25_ranker(retriever, k), matcher, gold, k, doc_level=False
+            )
         )
     report: dict[str, Any] = {"k": k, "corpus_version": retriever.state.corpus_version, "systems": []}
     for sysres in systems:
         topics = sorted(set(sysres.topics))
         entry: dict[str, Any] = {
             "name": sysres.name,
+            "label": sysres.label,
             "overall": sysres.metrics(),
             "abstain_questions": sysres.abstain_total,
             "declined": sysres.declined,
@@ -278,7 +284,7 @@ def run_evaluation(
 def format_report(report: dict[str, Any]) -> str:
     k = report["k"]
     systems = report["systems"]
-    names = ["ours", "naive LangChain", "BM25"][: len(systems)]
+    names = [s["label"] for s in systems]
     rows = [
         ("hit@1", "hit@1"),
         (f"hit@{k}", "hit@k"),
