@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from ingest.splitter import SPLITTER_VERSION, ClauseSplitter
 from licenseqa.embeddings import Embedder, canonical_model_name
 from licenseqa.errors import CorpusError, LicenseQAError
 from licenseqa.hashing import corpus_version
-from licenseqa.store import ChromaStore, DocState, IndexState, clause_id
+from licenseqa.store import ChromaStore, DocState, IndexState, clause_id, doc_key
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class IngestLockedError(LicenseQAError):
 
 
 @contextmanager
-def index_lock(store: ChromaStore, index_dir: Path | None) -> Iterator[None]:
+def index_lock(index_dir: Path | None) -> Iterator[None]:
     """One ingest at a time per embedded index (a server handles its own concurrency)."""
     if index_dir is None:
         yield
@@ -166,7 +166,7 @@ def run_ingest(
     if not loaded.documents and not loaded.skipped:
         raise CorpusError(f"Corpus folder {corpus_dir} holds no documents (*.md, *.txt in its sub-folders).")
 
-    with index_lock(store, index_dir):
+    with index_lock(index_dir):
         state = store.read_state()
         if state is not None and state.embedding_model != report.embedding_model:
             log.warning(
@@ -204,7 +204,7 @@ def run_ingest(
         splitter: ClauseSplitter | None = None
         pending: list[tuple[CorpusDocument, str, list[Any]]] = []
         for doc in changed:
-            doc_key = f"{doc.doc_id}@{doc.digest[:16]}"
+            key = doc_key(doc.doc_id, doc.digest)
             if splitter is None:
                 embedder = embedder_factory()
                 splitter = ClauseSplitter.for_embedder(embedder)
@@ -212,31 +212,31 @@ def run_ingest(
             if not clauses:
                 report.skipped.append(Skipped(doc.source, "no text to index after splitting"))
                 continue
-            ids_present = {i for i, k in existing.items() if k == doc_key}
-            complete = doc_key in existing_keys and all(
-                clause_id(doc_key, n) in ids_present for n in range(len(clauses))
+            ids_present = {i for i, k in existing.items() if k == key}
+            complete = key in existing_keys and all(
+                clause_id(key, n) in ids_present for n in range(len(clauses))
             )
             new_docs[doc.doc_id] = _doc_state(doc, len(clauses))
             if not complete:
-                pending.append((doc, doc_key, clauses))
+                pending.append((doc, key, clauses))
 
         total = sum(len(c) for _, _, c in pending)
         bar = progress(total, "embedding clauses") if (progress and total) else _NullBar()
         # embed in large, length-sorted groups across documents (less padding), upsert per document
-        flat = [(doc_key, n, c) for _doc, doc_key, clauses in pending for n, c in enumerate(clauses)]
-        group = max(batch_size * 8, batch_size)
+        flat = [(key, n, c) for _doc, key, clauses in pending for n, c in enumerate(clauses)]
+        group = batch_size * 8
         try:
             for start in range(0, len(flat), group):
                 part = flat[start : start + group]
                 assert embedder is not None
                 vectors = embedder.embed_documents([c.embed_text for _, _, c in part])
                 by_doc: dict[str, list[int]] = {}
-                for i, (doc_key, _, _) in enumerate(part):
-                    by_doc.setdefault(doc_key, []).append(i)
-                for doc_key, idx in by_doc.items():
+                for i, (key, _, _) in enumerate(part):
+                    by_doc.setdefault(key, []).append(i)
+                for key, idx in by_doc.items():
                     first = part[idx[0]][1]
                     store.upsert(
-                        target, doc_key, [part[i][2] for i in idx], [vectors[i] for i in idx], offset=first
+                        target, key, [part[i][2] for i in idx], [vectors[i] for i in idx], offset=first
                     )
                 report.chunks_embedded += len(part)
                 bar.update(len(part))
@@ -253,7 +253,7 @@ def run_ingest(
             docs=new_docs,
             splitter_version=SPLITTER_VERSION,
         )
-        if state is None or rebuild or _same_time(state, new_state).to_json() != state.to_json():
+        if state is None or rebuild or replace(new_state, built_at=state.built_at) != state:
             store.write_state(new_state)
             log.info("state written: corpus version %s", new_state.corpus_version)
         else:
@@ -280,10 +280,3 @@ def _doc_state(doc: CorpusDocument, chunks: int) -> DocState:
     aliases = [str(a) for a in doc.meta.get("aliases") or [] if str(a).strip()]
     spdx = str(doc.meta.get("spdx") or "")
     return DocState(doc.doc_id, doc.digest, doc.source, doc.text.title, doc.text.kind, chunks, aliases, spdx)
-
-
-def _same_time(old: IndexState, new: IndexState) -> IndexState:
-    """``new`` with ``old``'s timestamp, to tell whether anything but the time changed."""
-    return IndexState(
-        new.collection, new.embedding_model, new.corpus_version, old.built_at, new.docs, new.splitter_version
-    )

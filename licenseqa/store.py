@@ -38,6 +38,11 @@ log = logging.getLogger(__name__)
 STATE_SCHEMA = 1
 
 
+def doc_key(doc_id: str, digest: str) -> str:
+    """Identifies one version of one document in the index (its clauses carry it)."""
+    return f"{doc_id}@{digest[:16]}"
+
+
 @dataclass(frozen=True)
 class DocState:
     doc_id: str
@@ -51,7 +56,7 @@ class DocState:
 
     @property
     def key(self) -> str:
-        return f"{self.doc_id}@{self.digest[:16]}"
+        return doc_key(self.doc_id, self.digest)
 
 
 @dataclass(frozen=True)
