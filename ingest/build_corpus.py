@@ -12,14 +12,13 @@ keeps the clause numbering, otherwise the ScanCode LicenseDB text is used.
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 # one definition of the ScanCode document format, shared with `licenseqa corpus import-scancode`
+from ingest.knowledge import read_manifest
+from licenseqa.corpus_admin import compose_document
 from licenseqa.scancode import SCANCODE_SOURCE, split_front_matter, strip_blank_edges
 
 log = logging.getLogger(__name__)
@@ -56,8 +55,7 @@ def build_document(row: dict[str, str], shared: Path) -> str:
     meta["url"] = sc_meta.get("homepage_url") or ""
     if row.get("osadl"):
         meta["osadl"] = row["osadl"]
-    header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{header}---\n\n{strip_blank_edges(body)}"
+    return compose_document(meta, strip_blank_edges(body)).decode()
 
 
 NOTICE_TEMPLATE = """# Third-party material in this corpus
@@ -125,8 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     out_dir = args.corpus / "licenses"
     out_dir.mkdir(parents=True, exist_ok=True)
-    with (args.shared / "corpus/manifest.tsv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = read_manifest(args.shared)
     for row in rows:
         (out_dir / f"{row['id']}.txt").write_text(build_document(row, args.shared), encoding="utf-8")
     write_notice(rows, args.shared, args.corpus)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from licenseqa.corpus_admin import compose_document
-from licenseqa.documents import ID_RE, DocumentError
+from licenseqa.documents import FRONT_MATTER_RE, ID_RE, DocumentError
 from licenseqa.errors import InputError
 
 SCANCODE_SOURCE = (
@@ -18,12 +17,10 @@ SCANCODE_SOURCE = (
 )
 DEFAULT_KIND = "software-permissive"
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---[ \t]*\n", re.DOTALL)
-
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Return (front matter, body) of a file that starts with a ``---`` block."""
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER_RE.match(text)
     if not match:
         return {}, text
     data = yaml.safe_load(match.group(1)) or {}
