@@ -429,16 +429,20 @@ def _cite(c: dict[str, Any] | None) -> str:
 def render_knowledge(ans: Answer) -> list[str]:
     lines: list[str] = []
     if ans.compatibility is not None:
-        c = ans.compatibility
-        verdict = c["verdict"] or "not covered"
-        lines.append(f"Compatibility (OSADL): {c['subordinate']} inside a {c['leading']} work: {verdict}")
-        lines.append(f"    {c['explanation']}")
-        for cit in c.get("citations", []):
-            lines.append(f"    see {_cite(cit)}")
+        lines.extend(render_compat(ans.compatibility))
         lines.append("")
     if ans.obligations is not None:
         lines.extend(render_obligations(ans.obligations))
         lines.append("")
+    return lines
+
+
+def render_compat(c: dict[str, Any]) -> list[str]:
+    """An OSADL compatibility verdict as text lines, each cited clause with its file lines."""
+    verdict = c.get("verdict") or "not covered by OSADL"
+    lines = [f"Compatibility (OSADL): {c['subordinate']} inside a {c['leading']} work: {verdict}"]
+    lines += [f"    {c[key]}" for key in ("direction", "explanation") if c.get(key)]
+    lines += [f"    see {_cite(cit)}" for cit in c.get("citations", [])]
     return lines
 
 

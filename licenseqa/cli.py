@@ -9,10 +9,15 @@ import os
 import subprocess
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from licenseqa.config import load_settings
 from licenseqa.errors import LicenseQAError
 from licenseqa.logs import configure_logging
+
+if TYPE_CHECKING:
+    from licenseqa.config import Settings
+    from licenseqa.knowledge import Knowledge
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _knowledge(args: argparse.Namespace) -> int:
-    from licenseqa.answering import render_obligations
+    from licenseqa.answering import render_compat, render_obligations
     from licenseqa.errors import InputError
     from licenseqa.knowledge import Knowledge
 
@@ -131,29 +136,18 @@ def _knowledge(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
-        print(f"{result['subordinate']} inside a {result['leading']} work: {result['verdict']}")
-        print(f"  {result['direction']}")
-        print(f"  OSADL: {result['explanation']}")
-        for c in result["citations"]:
-            where = f"{c['source']}:{c['start_line']}-{c['end_line']}"
-            print(f"  see {c['doc_id']} §{c.get('section') or '-'} ({where})")
+        print("\n".join(render_compat(result)))
     return 0
 
 
-def _resolve_doc(kb: object, name: str) -> str:
-    from licenseqa.knowledge import Knowledge
-
-    assert isinstance(kb, Knowledge)
-    if name in kb.checklists:
-        return name
-    mapped = kb.osadl_to_doc.get(name)
-    return mapped or name
+def _resolve_doc(kb: Knowledge, name: str) -> str:
+    return name if name in kb.checklists else kb.doc_of(name) or name
 
 
-def _status(settings: object, as_json: bool) -> int:
+def _status(settings: Settings, as_json: bool) -> int:
     from licenseqa.status import index_status
 
-    status = index_status(settings)  # type: ignore[arg-type]
+    status = index_status(settings)
     if as_json:
         print(json.dumps(asdict(status)))
     elif status.ready:
