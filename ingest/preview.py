@@ -69,7 +69,6 @@ def summarise(preview: Preview, doc: DocumentText, clauses: list[Clause]) -> Pre
             seen.add(clause.section)
             preview.sections.append(clause.section)
     preview.unnumbered_chunks = sum(1 for c in clauses if c.section is None)
-    preview.warnings.extend(doc.warnings)
     if not clauses:
         preview.errors.append("no text to index after splitting")
         return preview

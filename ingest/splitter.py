@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from licenseqa.models import Clause, context_header
@@ -94,7 +94,6 @@ class DocumentText:
     body: str
     first_line: int  # 1-based file line number of the body's first line
     markdown: bool = False
-    warnings: list[str] = field(default_factory=list)
 
 
 def _roman_value(token: str) -> int | None:

@@ -39,6 +39,7 @@ from licenseqa.documents import (
 from licenseqa.errors import CorpusError, LicenseQAError
 from licenseqa.hashing import corpus_version as _corpus_version
 from licenseqa.hashing import sha256_bytes
+from licenseqa.jsonl import append_record
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,6 @@ GUIDANCE_DIR = "guidance"
 LICENSES_DIR = "licenses"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a PDF/DOCX upload, before its text is extracted
 LOCK_TIMEOUT = 30.0
-ACTIONS = ("add", "update", "remove", "import")
 
 _PROCESS_LOCK = threading.Lock()
 
@@ -455,12 +455,7 @@ class CorpusAdmin:
             new_hash=new,
             corpus_version=self.corpus_version(),
         )
-        self.audit_path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(record.to_dict(), ensure_ascii=False) + "\n"
-        with self.audit_path.open("a", encoding="utf-8") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        append_record(self.audit_path, record.to_dict())
         log.info("%s %s %s (%s) by %s", action, doc_id, rel, record.corpus_version, actor)
         return record
 
@@ -529,7 +524,6 @@ def _fsync_dir(folder: Path) -> None:
 
 
 __all__ = [
-    "ACTIONS",
     "MAX_FILE_BYTES",
     "AuditRecord",
     "CorpusAdmin",

@@ -105,10 +105,9 @@ class SentenceTransformerEmbedder:
         )
         return [v.tolist() for v in vectors]
 
-    def embed_query(self, text: str) -> list[float]:
-        return self._model.encode(text, normalize_embeddings=True, show_progress_bar=False).tolist()
-
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         """Several short queries in one encoder call (cheaper than one call each)."""
-        vectors = self._model.encode(texts, normalize_embeddings=True, show_progress_bar=False)
-        return [v.tolist() for v in vectors]
+        return self.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 from licenseqa.answering import answer_to_dict
 from licenseqa.errors import LicenseQAError
+from licenseqa.jsonl import append_record
 from licenseqa.models import Answer
 
 _lock = threading.Lock()
@@ -32,12 +31,8 @@ def record_feedback(path: Path, ans: Answer, rating: str, comment: str = "") -> 
         "comment": comment,
     }
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        with _lock, open(path, "a", encoding="utf-8") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with _lock:
+            append_record(path, record)
     except OSError as exc:
         raise LicenseQAError(f"Cannot save feedback to {path}: {exc.strerror}.") from None
     return record

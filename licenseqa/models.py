@@ -28,12 +28,6 @@ class Clause:
     parts: int = 1
 
     @property
-    def content_hash(self) -> str:
-        from licenseqa.hashing import sha256_text
-
-        return sha256_text(self.embed_text)
-
-    @property
     def label(self) -> str:
         """Human citation label, e.g. ``Apache-2.0 §4(d)``."""
         return f"{self.doc_id} §{self.section}" if self.section else self.doc_id

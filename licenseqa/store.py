@@ -117,7 +117,6 @@ def clause_metadata(clause: Clause, doc_key: str) -> dict[str, Any]:
         "end_line": clause.end_line,
         "part": clause.part,
         "parts": clause.parts,
-        "content_hash": clause.content_hash,
     }
     if clause.section is not None:
         meta["section"] = clause.section
