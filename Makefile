@@ -4,13 +4,14 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 TORCH   := torch==2.13.0
 
-.PHONY: run test test-browser install install-dev index lint clean-index help
+.PHONY: run test test-browser install install-dev index knowledge lint clean-index help
 
 help:
 	@echo "make run   - create .venv, install, build/update the index, start the Streamlit app"
 	@echo "make test  - same environment plus dev tools, run the test suite"
 	@echo "make test-browser - the real-browser end-to-end test (needs /usr/bin/chromium)"
 	@echo "make index - build or update the index only;  make lint - ruff"
+	@echo "make knowledge - regenerate licenseqa/knowledge/data/osadl.json from ../shared (maintainers)"
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PY) not found)"; exit 1; }
@@ -33,6 +34,10 @@ install-dev: $(VENV)/.installed-dev
 # incremental: embeds nothing (and loads no model) when the index matches the corpus
 index: install
 	$(BIN)/python -m ingest
+
+# the knowledge package's offline build step (reads ../shared; the ingest supplies the split clauses)
+knowledge: install
+	$(BIN)/python -m ingest.knowledge --shared ../shared
 
 run: index
 	$(BIN)/streamlit run app.py  # settings: .streamlit/config.toml

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from licenseqa.answering import answer  # noqa: E402
+from licenseqa.answering.compose import answer  # noqa: E402
 from licenseqa.config import load_settings  # noqa: E402
 from licenseqa.service import open_retriever  # noqa: E402
 

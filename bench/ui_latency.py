@@ -110,7 +110,7 @@ def ask(page: object, question: str) -> float:
 
 
 def baseline_ms(questions: list[str]) -> list[float]:
-    from licenseqa.answering import answer
+    from licenseqa.answering.compose import answer
     from licenseqa.config import load_settings
     from licenseqa.service import open_retriever
 

@@ -16,10 +16,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from licenseqa.corpus.admin import compose_document
+from licenseqa.corpus.scancode import SCANCODE_SOURCE, split_front_matter, strip_blank_edges
+
 # one definition of the ScanCode document format, shared with `licenseqa corpus import-scancode`
-from ingest.knowledge import read_manifest
-from licenseqa.corpus_admin import compose_document
-from licenseqa.scancode import SCANCODE_SOURCE, split_front_matter, strip_blank_edges
+from licenseqa.knowledge.build import read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,9 @@ Documents: {cal_docs}.
 
 ## OSADL
 
-`licenseqa/data/osadl.json` (license obligations checklists, each item cited to a clause of the texts in
-`licenses/`, and license compatibility verdicts) is derived by `python -m ingest.knowledge` from the OSADL
-Open Source License Obligations Checklists and compatibility matrix (https://www.osadl.org/OSLOC),
+`licenseqa/knowledge/data/osadl.json` (license obligations checklists, each item cited to a clause of the
+texts in `licenses/`, and license compatibility verdicts) is derived by `python -m ingest.knowledge` from the
+OSADL Open Source License Obligations Checklists and compatibility matrix (https://www.osadl.org/OSLOC),
 licensed under CC0-1.0 (https://creativecommons.org/publicdomain/zero/1.0/legalcode):
 
     Copyright (c) 2018-2024 Open Source Automation Development Lab (OSADL) eG

@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
-    from licenseqa.embeddings import SentenceTransformerEmbedder
-    from licenseqa.store import ChromaStore
+    from licenseqa.index.embeddings import SentenceTransformerEmbedder
+    from licenseqa.index.store import ChromaStore
 
     store = ChromaStore.open(settings, create=True)
     show_bar = not args.json and not args.quiet and sys.stderr.isatty()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.splitter import DocumentText
-from licenseqa.documents import MAX_FILE_BYTES, DocumentError, parse_front_matter, scan_corpus
+from licenseqa.corpus.documents import MAX_FILE_BYTES, DocumentError, parse_front_matter, scan_corpus
 
 log = logging.getLogger(__name__)
 

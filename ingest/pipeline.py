@@ -1,6 +1,6 @@
 """Incremental, idempotent, crash-safe ingest: corpus files -> clauses -> embeddings -> Chroma.
 
-Order of writes (see ``licenseqa.store`` for the layout):
+Order of writes (see ``licenseqa.index.store`` for the layout):
 
 1. embed and upsert the clauses of added/changed documents, tagged with their new
    ``doc_key`` (invisible to readers: the state does not list them yet);
@@ -26,10 +26,10 @@ from typing import Any
 
 from ingest.loader import CorpusDocument, LoadResult, Skipped, load_corpus
 from ingest.splitter import SPLITTER_VERSION, ClauseSplitter
-from licenseqa.embeddings import Embedder, canonical_model_name
+from licenseqa.corpus.hashing import corpus_version
 from licenseqa.errors import CorpusError, LicenseQAError
-from licenseqa.hashing import corpus_version
-from licenseqa.store import ChromaStore, DocState, IndexState, clause_id, doc_key
+from licenseqa.index.embeddings import Embedder, canonical_model_name
+from licenseqa.index.store import ChromaStore, DocState, IndexState, clause_id, doc_key
 
 log = logging.getLogger(__name__)
 

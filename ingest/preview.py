@@ -15,7 +15,7 @@ from typing import Any
 
 from ingest.loader import DocumentError, load_corpus, parse_document
 from ingest.splitter import ClauseSplitter, DocumentText
-from licenseqa.documents import ALLOWED_SUFFIXES
+from licenseqa.corpus.documents import ALLOWED_SUFFIXES
 from licenseqa.errors import LicenseQAError
 from licenseqa.models import Clause
 
@@ -54,7 +54,7 @@ class Preview:
 def make_splitter() -> ClauseSplitter:
     """The ingest's splitter for the configured embedding model (LICENSEQA_EMBEDDING_MODEL)."""
     from licenseqa.config import load_settings
-    from licenseqa.embeddings import SentenceTransformerEmbedder
+    from licenseqa.index.embeddings import SentenceTransformerEmbedder
 
     return ClauseSplitter.for_embedder(SentenceTransformerEmbedder(load_settings().embedding_model))
 

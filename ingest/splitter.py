@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from licenseqa.models import Clause, context_header
 
 if TYPE_CHECKING:
-    from licenseqa.embeddings import Embedder
+    from licenseqa.index.embeddings import Embedder
 
 TokenCounter = Callable[[str], int]
 

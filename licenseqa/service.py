@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from licenseqa.answering.retrieval import Retriever
 from licenseqa.config import Settings
-from licenseqa.embeddings import SentenceTransformerEmbedder, canonical_model_name
-from licenseqa.retrieval import Retriever
-from licenseqa.store import ChromaStore
+from licenseqa.index.embeddings import SentenceTransformerEmbedder, canonical_model_name
+from licenseqa.index.store import ChromaStore
 
 
 def open_retriever(settings: Settings) -> Retriever:

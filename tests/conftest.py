@@ -19,7 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 @pytest.fixture(scope="session")
 def embedder():
-    from licenseqa.embeddings import SentenceTransformerEmbedder
+    from licenseqa.index.embeddings import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 
@@ -95,7 +95,7 @@ def full_index(tmp_path_factory, embedder) -> Path:
     """The whole real corpus, ingested once per test session with the real model."""
     from ingest.pipeline import run_ingest
     from licenseqa.config import load_settings
-    from licenseqa.store import ChromaStore
+    from licenseqa.index.store import ChromaStore
 
     index = tmp_path_factory.mktemp("full") / "index"
     settings = load_settings(corpus_dir=CORPUS, index_dir=index)
@@ -106,9 +106,9 @@ def full_index(tmp_path_factory, embedder) -> Path:
 
 @pytest.fixture(scope="session")
 def retriever(full_index, embedder):
+    from licenseqa.answering.retrieval import Retriever
     from licenseqa.config import load_settings
-    from licenseqa.retrieval import Retriever
-    from licenseqa.store import ChromaStore
+    from licenseqa.index.store import ChromaStore
 
     store = ChromaStore.open(load_settings(index_dir=full_index))
     return Retriever(store, embedder)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT, run_cli
 
-from licenseqa.answering import answer, answer_to_dict
+from licenseqa.answering.compose import answer, answer_to_dict
+from licenseqa.answering.evaluation import load_gold, run_evaluation, section_tokens
 from licenseqa.errors import InputError
-from licenseqa.evaluation import load_gold, run_evaluation, section_tokens
 
 pytestmark = pytest.mark.slow
 DEV = ROOT / "eval" / "dev.jsonl"

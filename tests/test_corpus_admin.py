@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_corpus, run_cli, run_ingest_cli, run_module
 
-from licenseqa.corpus_admin import (
+from licenseqa.corpus.admin import (
     AuditRecord,
     CorpusAdmin,
     DocumentInfo,
@@ -20,9 +20,9 @@ from licenseqa.corpus_admin import (
     extract_text,
     suggest_front_matter,
 )
-from licenseqa.documents import DocumentError, parse_front_matter
+from licenseqa.corpus.documents import DocumentError, parse_front_matter
+from licenseqa.corpus.hashing import sha256_bytes
 from licenseqa.errors import LicenseQAError
-from licenseqa.hashing import sha256_bytes
 
 SCANCODE = ROOT.parent / "shared" / "data" / "scancode-licensedb" / "licenses"
 
@@ -237,7 +237,7 @@ def test_lint_reports_every_problem(corpus):
 
 def test_document_validation_is_shared_with_the_loader():
     import ingest.loader as loader
-    from licenseqa import documents
+    from licenseqa.corpus import documents
 
     assert loader.DocumentError is documents.DocumentError and loader.MAX_FILE_BYTES == 2 * 1024 * 1024
     meta, body, first = parse_front_matter(b"---\nid: a\ntitle: T\nkind: k\n---\n\nBody\n")

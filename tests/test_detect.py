@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from licenseqa.detect import DocName, LicenseDetector
+from licenseqa.answering.detect import DocName, LicenseDetector
 
 
 @pytest.fixture(scope="module")

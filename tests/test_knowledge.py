@@ -7,8 +7,9 @@ import json
 import pytest
 from conftest import CORPUS, ROOT, run_cli
 
-from licenseqa.answering import answer, answer_to_dict
-from licenseqa.knowledge import Knowledge, guess_use_case, leading_and_subordinate
+from licenseqa.answering.compose import answer, answer_to_dict
+from licenseqa.answering.situation import guess_use_case, leading_and_subordinate
+from licenseqa.knowledge.osadl import Knowledge
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +116,9 @@ def test_browser_checklist_tabs_and_compat_checker(full_index, monkeypatch):
 
     def entry() -> None:
         from licenseqa.ui.browser import browser_page
+        from licenseqa.ui.pages import BROWSER
 
-        browser_page()
+        browser_page(BROWSER)
 
     bt = AppTest.from_function(entry, default_timeout=120)
     bt.query_params["doc"] = "GPL-2.0-only"

@@ -1,4 +1,4 @@
-"""The OSADL obligations data: the checklist parser, and the committed ``licenseqa/data/osadl.json``."""
+"""The OSADL obligations data: the checklist parser, and the committed ``knowledge/data/osadl.json``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest import knowledge
+from ingest.knowledge import corpus_clauses
+from licenseqa.knowledge import build as knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = ROOT / "corpus"
-DATA = ROOT / "licenseqa" / "data" / "osadl.json"
+DATA = ROOT / "licenseqa" / "knowledge" / "data" / "osadl.json"
 
 needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(),
@@ -23,7 +24,7 @@ needs_shared = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def osadl_splitter():
     from ingest.splitter import ClauseSplitter
-    from licenseqa.embeddings import SentenceTransformerEmbedder
+    from licenseqa.index.embeddings import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder()
     return ClauseSplitter.for_embedder(embedder)
@@ -152,11 +153,11 @@ def test_linker_picks_the_most_specific_clause_and_never_guesses():
 
 @needs_shared
 def test_committed_data_is_current(tmp_path, osadl_splitter):
-    data = knowledge.build_knowledge(SHARED, CORPUS, osadl_splitter)
+    data = knowledge.build_knowledge(SHARED, corpus_clauses(CORPUS, osadl_splitter))
     out = tmp_path / "osadl.json"
     out.write_text(knowledge.dump(data), encoding="utf-8")
     assert out.read_bytes() == DATA.read_bytes(), (
-        "licenseqa/data/osadl.json is stale: run `python -m ingest.knowledge --shared ../shared`"
+        "licenseqa/knowledge/data/osadl.json is stale: run `python -m ingest.knowledge --shared ../shared`"
     )
 
 

@@ -13,8 +13,8 @@ from conftest import free_port, run_cli
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from licenseqa.answering.llm import SYSTEM_PROMPT, LLMAnswerer, build_chat_model, build_messages, verify
 from licenseqa.config import load_settings
-from licenseqa.llm import SYSTEM_PROMPT, LLMAnswerer, build_chat_model, build_messages, verify
 
 pytestmark = pytest.mark.slow
 Q = (
@@ -38,7 +38,7 @@ def test_valid_citations_give_an_llm_answer(retriever):
 
 
 def test_llm_answer_keeps_the_osadl_checklist_and_verdict(retriever):
-    from licenseqa.answering import answer
+    from licenseqa.answering.compose import answer
 
     for question in (
         "Can I include Apache-2.0 code in a GPL-2.0-only project?",

@@ -30,7 +30,7 @@ def _entry() -> None:
 def managed(tmp_path, monkeypatch, embedder):
     from ingest.pipeline import run_ingest
     from licenseqa.config import load_settings
-    from licenseqa.store import ChromaStore
+    from licenseqa.index.store import ChromaStore
 
     corpus = make_corpus(tmp_path / "corpus", ["MIT", "ISC"], ["attribution-and-notices"])
     index = tmp_path / "index"
@@ -60,7 +60,7 @@ def _signed_in(name: str = "Ana Legal") -> AppTest:
 
 
 def _answer(index, question):
-    from licenseqa.answering import answer
+    from licenseqa.answering.compose import answer
     from licenseqa.config import load_settings
     from licenseqa.service import open_retriever
 
@@ -141,7 +141,7 @@ def test_delete_removes_the_document_from_answers(managed):
 
 
 def test_answering_from_another_thread_while_a_reindex_runs(managed):
-    from licenseqa.answering import answer
+    from licenseqa.answering.compose import answer
     from licenseqa.config import load_settings
     from licenseqa.service import open_retriever
 

@@ -100,7 +100,7 @@ def test_missing_index_offers_a_build_button(monkeypatch, tmp_path):
 def test_stale_index_is_reported_and_updated_from_the_page(monkeypatch, tmp_path, embedder):
     from ingest.pipeline import run_ingest
     from licenseqa.config import load_settings
-    from licenseqa.store import ChromaStore
+    from licenseqa.index.store import ChromaStore
 
     corpus = make_corpus(tmp_path / "corpus", ["MIT", "ISC"])
     index = tmp_path / "index"
@@ -124,8 +124,8 @@ def test_stale_index_is_reported_and_updated_from_the_page(monkeypatch, tmp_path
 
 
 def test_download_is_the_conversation_with_its_citations(retriever):
-    from licenseqa.answering import answer
-    from licenseqa.export import conversation_markdown
+    from licenseqa.answering.compose import answer
+    from licenseqa.ui.export import conversation_markdown
 
     turns = [
         answer("Does Apache License 2.0 require me to give recipients a copy of the license?", retriever),
@@ -145,7 +145,7 @@ def test_download_is_the_conversation_with_its_citations(retriever):
 def test_corpus_html_and_links_render_as_text(monkeypatch, tmp_path, embedder):
     from ingest.pipeline import run_ingest
     from licenseqa.config import load_settings
-    from licenseqa.store import ChromaStore
+    from licenseqa.index.store import ChromaStore
 
     corpus = make_corpus(tmp_path / "corpus", ["MIT"])
     (corpus / "guidance").mkdir()
@@ -195,9 +195,10 @@ def _browser_entry() -> None:
     import streamlit as st
 
     from licenseqa.ui.browser import browser_page
+    from licenseqa.ui.pages import BROWSER
 
     st.set_page_config(layout="wide")
-    browser_page()
+    browser_page(BROWSER)
 
 
 def test_browser_search_filters_documents(app_env):

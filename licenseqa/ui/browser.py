@@ -11,10 +11,10 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from licenseqa.catalog import DocumentView, document_view, search_documents
+from licenseqa.corpus.catalog import DocumentView, document_view, search_documents
 from licenseqa.errors import LicenseQAError
-from licenseqa.ui.chat import KIND_LABELS
-from licenseqa.ui.render import md_escape, text_block_html
+from licenseqa.ui.knowledge_view import LinkFn, render_checklist, render_compat
+from licenseqa.ui.render import KIND_LABELS, md_escape, text_block_html
 from licenseqa.ui.resources import current_status, get_retriever, settings
 
 
@@ -64,7 +64,8 @@ def _render_text(view: DocumentView, highlight_start: int | None) -> None:
     st.markdown("".join(blocks), unsafe_allow_html=True)
 
 
-def browser_page() -> None:
+def browser_page(self_page: st.Page) -> None:
+    """The licence browser; ``self_page`` is its own page, which links to other documents open."""
     st.title("License browser")
     try:
         status = current_status()
@@ -132,7 +133,7 @@ def browser_page() -> None:
     st.table({"fact": list(facts), "value": list(facts.values())})
     st.caption(f"File `{view.source}` · {len(view.outline)} sections and passages in the index")
 
-    _knowledge_panels(doc_id, state)
+    _knowledge_panels(doc_id, state, _section_button(self_page))
 
     section = params.get("section") or None
     line = params.get("line")
@@ -160,30 +161,32 @@ def browser_page() -> None:
         )
 
 
-def _section_button(c: dict, key: str) -> None:
-    section = f" §{c['section']}" if c.get("section") else ""
-    label = f"{c['doc_id']}{section} (lines {c['start_line']}-{c['end_line']})"
-    if c["doc_id"] == st.query_params.get("doc"):
-        st.button(label, key=key, on_click=_select_section, args=(c.get("section"), c["start_line"]))
-    else:
-        from licenseqa.ui import pages
+def _section_button(page: st.Page) -> LinkFn:
+    """A cited clause as a button (same document) or as a link to another document in ``page``."""
 
-        st.page_link(
-            pages.BROWSER,
-            label=label,
-            query_params={
-                "doc": c["doc_id"],
-                "section": c.get("section") or "",
-                "line": str(c["start_line"]),
-            },
-        )
+    def link(c: dict, key: str) -> None:
+        section = f" §{c['section']}" if c.get("section") else ""
+        label = f"{c['doc_id']}{section} (lines {c['start_line']}-{c['end_line']})"
+        if c["doc_id"] == st.query_params.get("doc"):
+            st.button(label, key=key, on_click=_select_section, args=(c.get("section"), c["start_line"]))
+        else:
+            st.page_link(
+                page,
+                label=label,
+                query_params={
+                    "doc": c["doc_id"],
+                    "section": c.get("section") or "",
+                    "line": str(c["start_line"]),
+                },
+            )
+
+    return link
 
 
-def _knowledge_panels(doc_id: str, state: object) -> None:
+def _knowledge_panels(doc_id: str, state: object, link: LinkFn) -> None:
     """OSADL checklist per use case for this licence, and a compatibility checker."""
-    from licenseqa.answering import default_knowledge
+    from licenseqa.answering.compose import default_knowledge
     from licenseqa.errors import InputError
-    from licenseqa.ui.knowledge_view import render_checklist, render_compat
 
     kb = default_knowledge()
     if kb is None:
@@ -195,7 +198,7 @@ def _knowledge_panels(doc_id: str, state: object) -> None:
         else:
             for name, tab in zip(names, st.tabs(names), strict=True):
                 with tab:
-                    render_checklist(kb.obligations(doc_id, name), _section_button, f"chk_{name}")
+                    render_checklist(kb.obligations(doc_id, name), link, f"chk_{name}")
     with st.expander("Compatibility checker (OSADL)"):
         covered = sorted(kb.matrix)
         default_lead = next((i for i in kb.osadl_ids(doc_id)), None)
@@ -211,6 +214,6 @@ def _knowledge_panels(doc_id: str, state: object) -> None:
         )
         if lead and sub:
             try:
-                render_compat(kb.compat(lead, sub), _section_button, "compat_cit")
+                render_compat(kb.compat(lead, sub), link, "compat_cit")
             except InputError as exc:
                 st.warning(str(exc))

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from licenseqa.answering import DISCLAIMER, answer, cite_label
+from licenseqa.answering.compose import DISCLAIMER, answer, cite_label
 from licenseqa.errors import LicenseQAError
-from licenseqa.export import conversation_markdown
-from licenseqa.feedback import record_feedback
 from licenseqa.models import Answer, Citation, Clause
-from licenseqa.ui import pages
-from licenseqa.ui.render import answer_html, highlighted_clause_html, md_escape
+from licenseqa.ui.export import conversation_markdown
+from licenseqa.ui.feedback import record_feedback
+from licenseqa.ui.knowledge_view import LinkFn, render_checklist, render_compat, use_case_switch
+from licenseqa.ui.render import KIND_LABELS, answer_html, highlighted_clause_html, md_escape
 from licenseqa.ui.resources import build_index, current_status, get_llm, get_retriever, settings
 
 EXAMPLES = (
@@ -23,18 +23,6 @@ EXAMPLES = (
     "How do I write the NOTICE file for our product release?",
     "What does CC BY 4.0 mean by Adapted Material?",
 )
-KIND_LABELS = {
-    "guidance": "Our guidance",
-    "software-permissive": "Permissive",
-    "weak-copyleft": "Weak copyleft",
-    "strong-copyleft": "Strong copyleft",
-    "network-copyleft": "Network copyleft",
-    "public-domain": "Public domain",
-    "source-available": "Source-available",
-    "content-data": "Content and data",
-    "model": "Model licences",
-    "exception": "Exceptions",
-}
 
 
 def _turns() -> list[Answer]:
@@ -100,7 +88,8 @@ def _on_feedback(index: int) -> None:
         st.session_state[f"feedback_error_{index}"] = str(exc)
 
 
-def render_answer(ans: Answer, index: int) -> None:
+def render_answer(ans: Answer, index: int, browser: st.Page) -> None:
+    """One answer with its citations; ``browser`` is the licence browser page the citations open."""
     for warning in ans.warnings:
         st.warning(warning)
     st.markdown(answer_html(ans.text), unsafe_allow_html=True)
@@ -113,11 +102,11 @@ def render_answer(ans: Answer, index: int) -> None:
             )
             st.caption(f"{c.source}, lines {c.start_line}-{c.end_line}")
             st.page_link(
-                pages.BROWSER,
+                browser,
                 label="Open in the license browser",
                 query_params={"doc": c.doc_id, "section": c.section or "", "line": str(c.start_line)},
             )
-    _render_knowledge(ans, index)
+    _render_knowledge(ans, index, _citation_link(browser))
     meta = f"Corpus version {ans.corpus_version} · {ans.mode} · {ans.timings_ms.get('total', 0):.0f} ms"
     st.caption(md_escape(meta))
     st.feedback("thumbs", key=f"feedback_{index}", on_change=_on_feedback, args=(index,))
@@ -132,7 +121,7 @@ def _answer(question: str, retriever: object, doc_ids: list[str] | None, kinds: 
     model = get_llm()
     if model is None:
         return answer(question, retriever, doc_ids=doc_ids, kinds=kinds)  # type: ignore[arg-type]
-    from licenseqa.llm import LLMAnswerer
+    from licenseqa.answering.llm import LLMAnswerer
 
     holder: list[Answer] = []
     llm = LLMAnswerer(retriever, model, settings().llm_timeout)  # type: ignore[arg-type]
@@ -143,28 +132,36 @@ def _answer(question: str, retriever: object, doc_ids: list[str] | None, kinds: 
     return holder[0]
 
 
-def _citation_link(c: dict, key: str) -> None:
-    section = f" §{c['section']}" if c.get("section") else ""
-    st.page_link(
-        pages.BROWSER,
-        label=f"{c['doc_id']}{section} (lines {c['start_line']}-{c['end_line']})",
-        query_params={"doc": c["doc_id"], "section": c.get("section") or "", "line": str(c["start_line"])},
-    )
+def _citation_link(browser: st.Page) -> LinkFn:
+    """A link from a cited clause (OSADL citation dict) to that clause in the ``browser`` page."""
+
+    def link(c: dict, key: str) -> None:
+        section = f" §{c['section']}" if c.get("section") else ""
+        st.page_link(
+            browser,
+            label=f"{c['doc_id']}{section} (lines {c['start_line']}-{c['end_line']})",
+            query_params={
+                "doc": c["doc_id"],
+                "section": c.get("section") or "",
+                "line": str(c["start_line"]),
+            },
+        )
+
+    return link
 
 
-def _render_knowledge(ans: Answer, index: int) -> None:
-    from licenseqa.knowledge import Knowledge
-    from licenseqa.ui.knowledge_view import render_checklist, render_compat, use_case_switch
+def _render_knowledge(ans: Answer, index: int, link: LinkFn) -> None:
+    from licenseqa.knowledge.osadl import Knowledge
 
     if ans.compatibility is not None:
         with st.container(border=True):
-            render_compat(ans.compatibility, _citation_link, f"compat_{index}")
+            render_compat(ans.compatibility, link, f"compat_{index}")
     if ans.obligations is not None:
         with st.container(border=True):
             ob = ans.obligations
             if ob.get("use_cases"):
                 ob = use_case_switch(Knowledge.load(), ob, f"usecase_{index}")
-            render_checklist(ob, _citation_link, f"ob_{index}")
+            render_checklist(ob, link, f"ob_{index}")
 
 
 def _missing_index(message: str) -> None:
@@ -179,7 +176,8 @@ def _missing_index(message: str) -> None:
             st.error(detail)
 
 
-def chat_page() -> None:
+def chat_page(browser: st.Page) -> None:
+    """The chat; ``browser`` is the licence browser page that citations link to."""
     st.title("licenseqa")
     st.caption("Ask about open-source, model and dataset licences or our guidance. " + DISCLAIMER)
     try:
@@ -211,7 +209,7 @@ def chat_page() -> None:
         with st.chat_message("user"):
             st.markdown(md_escape(ans.question))
         with st.chat_message("assistant"):
-            render_answer(ans, i)
+            render_answer(ans, i, browser)
 
     typed = st.chat_input("Ask about a licence, a clause or our guidance")
     question = typed or st.session_state.pop("pending_question", None)
@@ -225,7 +223,7 @@ def chat_page() -> None:
                 st.error(str(exc))
             else:
                 turns.append(ans)
-                render_answer(ans, len(turns) - 1)
+                render_answer(ans, len(turns) - 1, browser)
 
     if turns:
         st.download_button(

@@ -1,4 +1,4 @@
-"""Rendering of OSADL checklists and compatibility verdicts (data from licenseqa.knowledge)."""
+"""Rendering of OSADL checklists and compatibility verdicts (data from licenseqa.knowledge.osadl)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from licenseqa.knowledge import Knowledge
+from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.ui.render import md_escape
 
 LinkFn = Callable[[dict[str, Any], str], None]

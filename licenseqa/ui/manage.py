@@ -119,7 +119,7 @@ def _saved(record: Any) -> None:
 
 
 def _add_tab(admin: Any, actor: str) -> None:
-    from licenseqa.corpus_admin import RejectedError, compose_document, extract_text, suggest_front_matter
+    from licenseqa.corpus.admin import RejectedError, compose_document, extract_text, suggest_front_matter
 
     upload = st.file_uploader(
         "Document (.md, .txt, .pdf, .docx, max 2 MB)", type=["md", "txt", "pdf", "docx"]
@@ -176,7 +176,7 @@ def _add_tab(admin: Any, actor: str) -> None:
 
 
 def _edit_tab(admin: Any, actor: str) -> None:
-    from licenseqa.corpus_admin import RejectedError
+    from licenseqa.corpus.admin import RejectedError
 
     docs = admin.list()
     if not docs:
@@ -249,7 +249,7 @@ def manage_page() -> None:
     if c2.button("Sign out", key="sign_out"):
         st.session_state.pop("admin_actor", None)
         st.rerun()
-    from licenseqa.corpus_admin import CorpusAdmin
+    from licenseqa.corpus.admin import CorpusAdmin
 
     admin = CorpusAdmin(Path(settings().corpus_dir))
     add, edit, audit = st.tabs(["Add a document", "Edit or delete", "Audit trail"])

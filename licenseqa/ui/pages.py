@@ -1,29 +1,27 @@
-"""The app's pages (shared so pages can link to each other)."""
+"""The page registry: the one module that knows every page and hands each page the handles it links to.
+
+Page modules never import this one (that was a cycle); they receive the :class:`streamlit.Page` they link to
+as an argument.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from licenseqa.ui.browser import browser_page
+from licenseqa.ui.chat import chat_page
+from licenseqa.ui.manage import manage_page
+
 
 def _chat() -> None:
-    from licenseqa.ui.chat import chat_page
-
-    chat_page()
+    chat_page(browser=BROWSER)
 
 
 def _browser() -> None:
-    from licenseqa.ui.browser import browser_page
-
-    browser_page()
-
-
-def _manage() -> None:
-    from licenseqa.ui.manage import manage_page
-
-    manage_page()
+    browser_page(BROWSER)
 
 
 CHAT = st.Page(_chat, title="Chat", url_path="chat", default=True)
 BROWSER = st.Page(_browser, title="License browser", url_path="browser")
-MANAGE = st.Page(_manage, title="Manage corpus", url_path="manage")
+MANAGE = st.Page(manage_page, title="Manage corpus", url_path="manage")
 ALL = [CHAT, BROWSER, MANAGE]

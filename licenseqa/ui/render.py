@@ -9,6 +9,21 @@ from __future__ import annotations
 import html
 import re
 
+# How each corpus ``kind`` is labelled on every page.
+KIND_LABELS = {
+    "guidance": "Our guidance",
+    "software-permissive": "Permissive",
+    "weak-copyleft": "Weak copyleft",
+    "strong-copyleft": "Strong copyleft",
+    "network-copyleft": "Network copyleft",
+    "public-domain": "Public domain",
+    "source-available": "Source-available",
+    "content-data": "Content and data",
+    "model": "Model licences",
+    "exception": "Exceptions",
+}
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$&:])")
 _MONO = (
     "white-space: pre-wrap; font-family: 'Source Code Pro', monospace; font-size: 0.82rem; line-height: 1.45;"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from licenseqa.answering.retrieval import Retriever
 from licenseqa.config import Settings, load_settings
-from licenseqa.retrieval import Retriever
-from licenseqa.status import IndexStatus, index_status
+from licenseqa.index.status import IndexStatus, index_status
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def llm_for(key: str) -> object | None:
     s = settings()
     if not s.llm:
         return None
-    from licenseqa.llm import build_chat_model
+    from licenseqa.answering.llm import build_chat_model
 
     return build_chat_model(s)
 

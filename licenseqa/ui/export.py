@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from licenseqa.answering import DISCLAIMER, cite_label
+from licenseqa.answering.compose import DISCLAIMER, cite_label
 from licenseqa.models import Answer
 
 

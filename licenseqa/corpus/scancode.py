@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from licenseqa.corpus_admin import compose_document
-from licenseqa.documents import FRONT_MATTER_RE, ID_RE, DocumentError
+from licenseqa.corpus.admin import compose_document
+from licenseqa.corpus.documents import FRONT_MATTER_RE, ID_RE, DocumentError
 from licenseqa.errors import InputError
 
 SCANCODE_SOURCE = (

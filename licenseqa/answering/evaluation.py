@@ -15,7 +15,6 @@ Baselines, run on the same corpus in the same process:
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import re
@@ -27,11 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from licenseqa.answering import answer
-from licenseqa.config import Settings
+from licenseqa.answering.compose import answer
+from licenseqa.answering.retrieval import Retriever
 from licenseqa.errors import InputError
-from licenseqa.retrieval import Retriever
-from licenseqa.store import IndexState
+from licenseqa.index.store import IndexState
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +194,7 @@ def bm25_ranker(retriever: Retriever, k: int) -> Callable[[str], list[tuple[str,
 
 def _plain_documents(corpus_dir: Path) -> list[tuple[str, str]]:
     """(doc_id, body) of every corpus document, front matter removed (the baseline's 'plain text')."""
-    from licenseqa.documents import scan_corpus
+    from licenseqa.corpus.documents import scan_corpus
 
     return [(str(f.meta["id"]), f.body) for f in scan_corpus(corpus_dir) if f.ok and f.meta is not None]
 
@@ -318,20 +316,3 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"{name}: {s['name']}")
     lines.append(f"corpus version {report['corpus_version']}")
     return "\n".join(lines)
-
-
-def run_eval_cli(settings: Settings, args: argparse.Namespace) -> int:
-    from licenseqa.service import open_retriever
-
-    if args.k < 1:
-        raise InputError("--k must be at least 1.")
-    gold = load_gold(Path(args.file))
-    retriever = open_retriever(settings)
-    report = run_evaluation(
-        retriever, gold, args.k, Path(settings.corpus_dir), baselines=not args.no_baselines
-    )
-    if args.json:
-        print(json.dumps(report))
-    else:
-        print(format_report(report))
-    return 0

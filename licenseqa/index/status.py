@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from licenseqa.config import Settings
-from licenseqa.documents import scan_corpus
-from licenseqa.embeddings import canonical_model_name
+from licenseqa.corpus.documents import scan_corpus
 from licenseqa.errors import IndexMissingError, IndexModelMismatchError
-from licenseqa.store import ChromaStore, IndexState
+from licenseqa.index.embeddings import canonical_model_name
+from licenseqa.index.store import ChromaStore, IndexState
 
 
 def corpus_changes(corpus: Path, state: IndexState, limit: int = 50) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from licenseqa.documents import (
+from licenseqa.corpus.documents import (
     ALLOWED_SUFFIXES,
     ID_RE,
     MAX_FILE_BYTES,
@@ -36,9 +36,9 @@ from licenseqa.documents import (
     document_problems,
     scan_corpus,
 )
+from licenseqa.corpus.hashing import corpus_version as _corpus_version
+from licenseqa.corpus.hashing import sha256_bytes
 from licenseqa.errors import CorpusError, LicenseQAError
-from licenseqa.hashing import corpus_version as _corpus_version
-from licenseqa.hashing import sha256_bytes
 from licenseqa.jsonl import append_record
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,10 @@
-"""The ``licenseqa`` command."""
+"""The ``licenseqa`` command: argument parsing and one thin module per command.
+
+Owns: ``main`` (the console script), ``ask`` (``licenseqa ask``), ``corpus`` (``licenseqa corpus ...``),
+``evaluate`` (``licenseqa eval``). Each command parses its options, calls the job's package, prints one
+format and sets the exit code. May import every package except ``ui`` (and never ``ingest``: ``licenseqa
+ingest`` runs it as its own process).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ from licenseqa.logs import configure_logging
 
 if TYPE_CHECKING:
     from licenseqa.config import Settings
-    from licenseqa.knowledge import Knowledge
+    from licenseqa.knowledge.osadl import Knowledge
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--no-baselines", action="store_true", help="skip the naive LangChain and BM25 baselines")
 
-    from licenseqa.corpus_cli import add_corpus_parser
+    from licenseqa.cli.corpus import add_corpus_parser
 
     add_corpus_parser(sub)
     return parser
@@ -82,17 +88,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "status":
             return _status(settings, args.json)
         if args.command == "ask":
-            from licenseqa.ask import run_ask
+            from licenseqa.cli.ask import run_ask
 
             return run_ask(settings, args)
         if args.command in ("obligations", "compat"):
             return _knowledge(args)
         if args.command == "corpus":
-            from licenseqa.corpus_cli import run_corpus
+            from licenseqa.cli.corpus import run_corpus
 
             return run_corpus(settings, args)
         if args.command == "eval":
-            from licenseqa.evaluation import run_eval_cli
+            from licenseqa.cli.evaluate import run_eval_cli
 
             return run_eval_cli(settings, args)
     except LicenseQAError as exc:
@@ -115,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _knowledge(args: argparse.Namespace) -> int:
-    from licenseqa.answering import render_compat, render_obligations
+    from licenseqa.answering.compose import render_compat, render_obligations
     from licenseqa.errors import InputError
-    from licenseqa.knowledge import Knowledge
+    from licenseqa.knowledge.osadl import Knowledge
 
     kb = Knowledge.load()
     if args.command == "obligations":
@@ -145,7 +151,7 @@ def _resolve_doc(kb: Knowledge, name: str) -> str:
 
 
 def _status(settings: Settings, as_json: bool) -> int:
-    from licenseqa.status import index_status
+    from licenseqa.index.status import index_status
 
     status = index_status(settings)
     if as_json:

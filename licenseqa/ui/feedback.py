@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from licenseqa.answering import answer_to_dict
+from licenseqa.answering.compose import answer_to_dict
 from licenseqa.errors import LicenseQAError
 from licenseqa.jsonl import append_record
 from licenseqa.models import Answer

@@ -1,6 +1,6 @@
 """Corpus documents: which files are documents, and validation of one file's bytes.
 
-Shared by the ingest (``ingest.loader``), the corpus management (``licenseqa.corpus_admin``),
+Shared by the ingest (``ingest.loader``), the corpus management (``licenseqa.corpus.admin``),
 the index status and the evaluation, so all of them judge the corpus the same way: a file the
 admin accepts is a file the ingest loads, and one the ingest skips is never reported as a change.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
+from licenseqa.corpus.hashing import sha256_bytes
 from licenseqa.errors import LicenseQAError
-from licenseqa.hashing import sha256_bytes
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ALLOWED_SUFFIXES = (".md", ".txt")

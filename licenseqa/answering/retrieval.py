@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from licenseqa.detect import DocName, LicenseDetector
-from licenseqa.embeddings import Embedder, canonical_model_name
+from licenseqa.answering.detect import DocName, LicenseDetector
+from licenseqa.index.embeddings import Embedder, canonical_model_name
+from licenseqa.index.store import ChromaStore, IndexState
 from licenseqa.models import Clause, Hit
-from licenseqa.store import ChromaStore, IndexState
 
 log = logging.getLogger(__name__)
 

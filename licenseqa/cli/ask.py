@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from licenseqa.answering import answer, answer_to_dict, render_text, validate_question
+from licenseqa.answering.compose import answer, answer_to_dict, render_text, validate_question
 from licenseqa.config import Settings
 from licenseqa.errors import InputError, LicenseQAError
 from licenseqa.models import Answer
@@ -37,7 +37,7 @@ def run_ask(settings: Settings, args: argparse.Namespace) -> int:
 def _answer_fn(settings: Settings, args: argparse.Namespace, retriever: Any) -> Callable[[str], Answer]:
     """Extractive by default; through the configured LLM when LICENSEQA_LLM is set."""
     if settings.llm and not args.extractive:
-        from licenseqa.llm import LLMAnswerer, build_chat_model
+        from licenseqa.answering.llm import LLMAnswerer, build_chat_model
 
         llm = LLMAnswerer(retriever, build_chat_model(settings), settings.llm_timeout)
         return lambda q: llm.ask(q, k=args.k, doc_ids=args.doc, kinds=args.kind)

@@ -51,7 +51,7 @@ def section_anchor(section: str | None, start_line: int) -> str:
 
 def document_view(root: Path, source: str, clauses: list[Clause]) -> DocumentView:
     """Build the view of one document. ``root`` is the folder ``source`` paths are relative to."""
-    from licenseqa.documents import DocumentError, parse_front_matter
+    from licenseqa.corpus.documents import DocumentError, parse_front_matter
 
     try:
         raw = (root / source).read_bytes()

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from licenseqa.answering import answer, validate_question
+from licenseqa.answering.compose import answer, validate_question
+from licenseqa.answering.retrieval import Retriever
 from licenseqa.config import Settings
 from licenseqa.errors import ConfigError
 from licenseqa.models import Answer, Citation, Hit
-from licenseqa.retrieval import Retriever
 
 log = logging.getLogger(__name__)
 

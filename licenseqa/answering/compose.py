@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from licenseqa.errors import InputError
-from licenseqa.knowledge import (
-    Knowledge,
+from licenseqa.answering.retrieval import Retrieval, Retriever
+from licenseqa.answering.situation import (
     guess_use_case,
     leading_and_subordinate,
     wants_compat,
     wants_obligations,
 )
+from licenseqa.errors import InputError
+from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.models import Answer, Citation, Clause, Hit
-from licenseqa.retrieval import Retrieval, Retriever
 
 MAX_QUESTION_CHARS = 4000
 DISCLAIMER = "Information from the cited clauses, not legal advice."
@@ -323,7 +323,7 @@ def answer(
 
 
 def default_knowledge() -> Knowledge | None:
-    from licenseqa.knowledge import DATA
+    from licenseqa.knowledge.osadl import DATA
 
     return Knowledge.load() if DATA.exists() else None
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from licenseqa.config import Settings
-from licenseqa.corpus_admin import (
+from licenseqa.corpus.admin import (
     AuditRecord,
     CorpusAdmin,
     RejectedError,
@@ -26,7 +26,7 @@ from licenseqa.corpus_admin import (
     extract_text,
     suggest_front_matter,
 )
-from licenseqa.documents import ALLOWED_SUFFIXES, DocumentError, has_front_matter
+from licenseqa.corpus.documents import ALLOWED_SUFFIXES, DocumentError, has_front_matter
 from licenseqa.errors import CorpusError, InputError, LicenseQAError
 
 META_OPTIONS = ("id", "title", "kind", "alias", "url", "owner", "source")
@@ -209,7 +209,7 @@ def _prepare_add(args: argparse.Namespace) -> tuple[str, bytes]:
 
 
 def _import_scancode(admin: CorpusAdmin, args: argparse.Namespace, actor: str) -> list[AuditRecord]:
-    from licenseqa.scancode import scancode_document
+    from licenseqa.corpus.scancode import scancode_document
 
     if args.id and len(args.keys) > 1:
         raise InputError("--id applies to one KEY only.")

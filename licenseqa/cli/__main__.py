@@ -1,0 +1,5 @@
+"""``python -m licenseqa.cli``."""
+
+from licenseqa.cli import main
+
+raise SystemExit(main())
