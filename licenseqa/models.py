@@ -80,4 +80,7 @@ class Answer:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     timings_ms: dict[str, float] = field(default_factory=dict)
     obligations: dict[str, Any] | None = None  # OSADL checklist of one use case, items cited
-    compatibility: dict[str, Any] | None = None  # OSADL verdict for two named licences
+    # OSADL verdicts, one per direction answered (leading, subordinate); empty when no combination is asked
+    compatibility: tuple[dict[str, Any], ...] = ()
+    analysis: dict[str, Any] | None = None  # the question model (answering.analysis.Analysis.to_dict())
+    abstain_reason: str | None = None  # "not_in_corpus" | "out_of_scope" | "no_evidence" when abstained

@@ -14,13 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from licenseqa.answering.retrieval import Retrieval, Retriever
-from licenseqa.answering.situation import (
-    guess_use_case,
-    leading_and_subordinate,
-    wants_compat,
-    wants_obligations,
-)
+from licenseqa.answering.analysis import Analysis
+from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever
 from licenseqa.errors import InputError
 from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.models import Answer, Citation, Clause, Hit
@@ -35,8 +30,14 @@ ABSTAIN_TEXT = (
 # Abstention calibration (see docs/evaluation.md): the question must resemble a clause
 # (best dense cosine similarity) or name a licence in the corpus.
 MIN_DENSE_SIMILARITY = 0.30
-MAX_BULLETS = 5
-MAX_CITED_CLAUSES = 4
+MAX_BULLETS = 6
+MAX_LICENCE_CLAUSES = 3
+MAX_POLICY_SECTIONS = 2
+POLICY_HEADING = "Our policy:"
+HOW_TO_ADD = (
+    "The legal team can add it to the corpus (`licenseqa corpus import-scancode KEY`, or a text on the Manage "
+    "corpus page); until then please ask the legal team (Legal - Open Source Program Office)."
+)
 MAX_BULLET_WORDS = 60
 # a further clause is cited only if its fused score is at least this share of the best one
 RELATIVE_SCORE_CUT = 0.6
@@ -209,14 +210,13 @@ def cite_label(title: str, section: str | None) -> str:
     return f"{title} §{section}" if section else title
 
 
-def compose(question: str, retrieval: Retrieval) -> tuple[str, tuple[Citation, ...], bool]:
-    """Build the answer text and its citations from retrieved clauses; abstain without evidence."""
-    hits = retrieval.hits
-    if not hits or (retrieval.best_dense < MIN_DENSE_SIMILARITY and not retrieval.named):
-        return ABSTAIN_TEXT, (), True
-    qwords = set(_words(question))
+def _choose(hits: list[Hit], qwords: set[str], limit: int) -> list[Hit]:
+    """The strongest clauses of one lane: within ``RELATIVE_SCORE_CUT`` of the lane's best, sharing a
+    content word with the question, one per section."""
     chosen: list[Hit] = []
-    seen_sections: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str | None]] = set()
+    if not hits:
+        return chosen
     top_score = hits[0].score
     for hit in hits:
         if chosen and hit.score < RELATIVE_SCORE_CUT * top_score:
@@ -224,39 +224,114 @@ def compose(question: str, retrieval: Retrieval) -> tuple[str, tuple[Citation, .
         if chosen and not qwords & set(_words(hit.clause.text)):
             continue  # shares no content word with the question
         key = (hit.clause.doc_id, hit.clause.section)
-        if key in seen_sections and hit.clause.section is not None:
+        if key in seen and hit.clause.section is not None:
             continue
-        seen_sections.add(key)
+        seen.add(key)
         chosen.append(hit)
-        if len(chosen) >= MAX_CITED_CLAUSES:
+        if len(chosen) >= limit:
             break
-    bullets: list[str] = []
-    citations: list[Citation] = []
-    for n, hit in enumerate(chosen, start=1):
-        clause = hit.clause
-        spans = _best_sentences(clause, qwords, 2 if n == 1 else 1)
-        quote_start, quote_end = spans[0].start, spans[-1].end
-        for span in spans:
-            if len(bullets) < MAX_BULLETS:
-                bullets.append(f"- {_display(clause.text[span.start : span.end])} [{n}]")
-        first, last = _line_range(clause, quote_start, quote_end)
-        citations.append(
-            Citation(
-                n=n,
-                doc_id=clause.doc_id,
-                title=clause.title,
-                section=clause.section,
-                heading=clause.heading,
-                quote=clause.text[quote_start:quote_end],
-                source=clause.source,
-                start_line=first,
-                end_line=last,
-            )
+    return chosen
+
+
+def _each_version(chosen: list[Hit], hits: list[Hit], analysis: Analysis | None) -> list[Hit]:
+    """For a family subject ("GPL", "LGPL"), the best clause of every version that was retrieved."""
+    if analysis is None:
+        return chosen
+    out = list(chosen)
+    for subject in analysis.subjects:
+        if not subject.family:
+            continue
+        for doc_id in subject.doc_ids:
+            if any(h.clause.doc_id == doc_id for h in out):
+                continue
+            best = next((h for h in hits if h.clause.doc_id == doc_id), None)
+            if best is not None and len(out) < MAX_LICENCE_CLAUSES + 1:
+                out.append(best)
+    return out
+
+
+def abstain_text(reason: str, analysis: Analysis | None) -> str:
+    """The sentence for people that says why the question is declined."""
+    if reason == "out_of_scope" and analysis is not None and analysis.out_of_scope:
+        topic = analysis.labels.get(analysis.out_of_scope, analysis.out_of_scope)
+        return (
+            f"This is a question about {topic}, not about what a licence or our licensing policy says, so the "
+            f"licensing corpus does not answer it. Please ask the team responsible for {topic}."
         )
-    top = chosen[0].clause
+    if reason == "not_in_corpus" and analysis is not None and analysis.unknown:
+        parts = []
+        for u in analysis.unknown:
+            if u.scancode_keys:
+                keys = ", ".join(f"`{k}`" for k in u.scancode_keys)
+                parts.append(f"{u.name} is a licence known to ScanCode LicenseDB ({keys})")
+            else:
+                parts.append(f"{u.name} is not a licence name we know")
+        return (
+            "; ".join(parts)
+            + ", and it is not in our reviewed licence corpus, so this cannot be answered from its text. "
+            + HOW_TO_ADD
+        )
+    return ABSTAIN_TEXT
+
+
+def _citation(n: int, clause: Clause, start: int, end: int) -> Citation:
+    first, last = _line_range(clause, start, end)
+    return Citation(
+        n=n,
+        doc_id=clause.doc_id,
+        title=clause.title,
+        section=clause.section,
+        heading=clause.heading,
+        quote=clause.text[start:end],
+        source=clause.source,
+        start_line=first,
+        end_line=last,
+    )
+
+
+def compose(question: str, retrieval: Retrieval) -> tuple[str, tuple[Citation, ...], str | None]:
+    """The answer text and its citations, or a decline: ``(text, citations, abstain_reason or None)``.
+
+    Licence clauses and guidance sections come from their own lanes: the governing licence clauses are
+    cited first (every version of a family subject that was retrieved), then, under "Our policy", the
+    guidance sections; when the question names no licence and guidance leads the ranking, guidance first.
+    """
+    analysis = retrieval.analysis
+    reason = analysis.abstain_reason if analysis is not None else None
+    if reason:
+        return abstain_text(reason, analysis), (), reason
+    hits = retrieval.hits
+    if not hits or (retrieval.best_dense < MIN_DENSE_SIMILARITY and not retrieval.named):
+        return ABSTAIN_TEXT, (), "no_evidence"
+    qwords = set(_words(question))
+    licence_hits = [h for h in hits if h.clause.kind != GUIDANCE]
+    policy_hits = [h for h in hits if h.clause.kind == GUIDANCE]
+    licences = _each_version(_choose(licence_hits, qwords, MAX_LICENCE_CLAUSES), licence_hits, analysis)
+    policy = _choose(policy_hits, qwords, MAX_POLICY_SECTIONS)
+    guidance_first = hits[0].clause.kind == GUIDANCE
+    groups = [(policy, True), (licences, False)] if guidance_first else [(licences, False), (policy, True)]
+
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for group, is_policy in groups:
+        if not group:
+            continue
+        if is_policy and citations:
+            lines.append(POLICY_HEADING)
+        elif not is_policy and citations:
+            lines.append("Licence text:")
+        for hit in group:
+            n = len(citations) + 1
+            clause = hit.clause
+            spans = _best_sentences(clause, qwords, 2 if n == 1 else 1)
+            for span in spans:
+                if len([x for x in lines if x.startswith("- ")]) < MAX_BULLETS:
+                    lines.append(f"- {_display(clause.text[span.start : span.end])} [{n}]")
+            citations.append(_citation(n, clause, spans[0].start, spans[-1].end))
+    top = citations[0]
     where = cite_label(top.title, top.section) + (f" ({top.heading})" if top.heading else "")
     lead = f"The most relevant clause is {where} [1]."
-    return lead + "\n\n" + "\n".join(bullets), tuple(citations), False
+    return lead + "\n\n" + "\n".join(lines), tuple(citations), None
 
 
 def answer(
@@ -276,27 +351,26 @@ def answer(
     """
     started = time.perf_counter()
     text = validate_question(question)
-    retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds)
+    analysis = retriever.analyse(text)
+    retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds, analysis=analysis)
     retrieved_at = time.perf_counter()
-    body, citations, abstained = compose(text, retrieval)
-    obligations, compatibility = (None, None)
-    if retrieval.named:
+    body, citations, abstain_reason = compose(text, retrieval)
+    obligations: dict[str, Any] | None = None
+    compatibility: tuple[dict[str, Any], ...] = ()
+    if retrieval.named and abstain_reason is None:
         kb = knowledge if knowledge is not None else default_knowledge()
         if kb is not None:
-            obligations, compatibility = checklist_for(
-                text, list(retrieval.named), list(retrieval.mentions), kb
-            )
-    if compatibility is not None:
-        verdict = compatibility.get("verdict") or "not covered"
-        lead = (
-            f"OSADL compatibility, {compatibility['subordinate']} inside a {compatibility['leading']} work: "
-            f"{verdict}."
-        )
-        body = lead + "\n" + body
+            obligations, compatibility = checklist_for(analysis, kb)
+    if compatibility:
+        leads = [
+            f"OSADL compatibility, {c['subordinate']} inside a {c['leading']} work: {c.get('verdict') or 'not covered'}."
+            for c in compatibility
+        ]
+        body = "\n".join(leads) + "\n" + body
     elif obligations is not None and obligations.get("items"):
-        body = (
-            f"OSADL checklist for {obligations['license']} ({obligations['use_case']}): "
-            f"{len(obligations['items'])} obligations, each cited below.\n" + body
+        body += (
+            f"\nOSADL checklist for {obligations['license']} ({obligations['use_case']}): "
+            f"{len(obligations['items'])} obligations, each cited below."
         )
     done = time.perf_counter()
     warnings: list[str] = []
@@ -306,7 +380,7 @@ def answer(
     return Answer(
         question=text,
         text=body,
-        abstained=abstained,
+        abstained=abstain_reason is not None,
         citations=citations,
         retrieved=retrieval.hits,
         corpus_version=retrieval.corpus_version,
@@ -314,6 +388,8 @@ def answer(
         warnings=tuple(warnings),
         obligations=obligations,
         compatibility=compatibility,
+        analysis=analysis.to_dict(),
+        abstain_reason=abstain_reason,
         timings_ms={
             "retrieve": round((retrieved_at - started) * 1000, 2),
             "compose": round((done - retrieved_at) * 1000, 2),
@@ -329,25 +405,35 @@ def default_knowledge() -> Knowledge | None:
 
 
 def checklist_for(
-    question: str, named: list[str], positions: list[tuple[int, str]], kb: Knowledge
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """(obligations, compatibility) the question asks for, or (None, None)."""
-    if len(named) >= 2 and wants_compat(question):
-        lead, sub = leading_and_subordinate(question, named, positions)
-        try:
-            return None, kb.compat(lead, sub)
-        except InputError as exc:
-            return None, {
-                "leading": lead,
-                "subordinate": sub,
-                "verdict": None,
-                "explanation": f"{exc} The answer is from the clauses.",
-                "direction": None,
-                "citations": [],
-            }
-    if wants_obligations(question):
-        return kb.obligations(named[0], guess_use_case(question)), None
-    return None, None
+    analysis: Analysis, kb: Knowledge
+) -> tuple[dict[str, Any] | None, tuple[dict[str, Any], ...]]:
+    """(obligations, compatibility verdicts) the question asks for.
+
+    Verdicts: one per (leading, subordinate) pair of the analysis (both directions when the question states
+    none; never between versions of one family subject). Obligations: the OSADL checklist of the first
+    licence for the use case the situation selects, when the question asks what must be done or names a
+    way of shipping or running the software.
+    """
+    if analysis.combinations:
+        verdicts = []
+        for lead, sub in analysis.combinations:
+            try:
+                verdicts.append(kb.compat(lead, sub))
+            except InputError as exc:
+                verdicts.append(
+                    {
+                        "leading": lead,
+                        "subordinate": sub,
+                        "verdict": None,
+                        "explanation": f"{exc} The answer is from the clauses.",
+                        "direction": None,
+                        "citations": [],
+                    }
+                )
+        return None, tuple(verdicts)
+    if analysis.subjects and (analysis.form == "what-must" or analysis.use_case is not None):
+        return kb.obligations(analysis.subjects[0].doc_ids[0], analysis.use_case), ()
+    return None, ()
 
 
 def answer_to_dict(ans: Answer) -> dict[str, object]:
@@ -355,8 +441,8 @@ def answer_to_dict(ans: Answer) -> dict[str, object]:
     out = _answer_dict(ans)
     if ans.obligations is not None:
         out["obligations"] = ans.obligations
-    if ans.compatibility is not None:
-        out["compatibility"] = ans.compatibility
+    if ans.compatibility:
+        out["compatibility"] = list(ans.compatibility)
     return out
 
 
@@ -365,6 +451,8 @@ def _answer_dict(ans: Answer) -> dict[str, object]:
         "question": ans.question,
         "answer": ans.text,
         "abstained": ans.abstained,
+        "abstain_reason": ans.abstain_reason,
+        "analysis": ans.analysis,
         "citations": [
             {
                 "n": c.n,
@@ -401,6 +489,8 @@ def _answer_dict(ans: Answer) -> dict[str, object]:
 def render_text(ans: Answer) -> str:
     """Human-readable answer for the terminal."""
     lines = [ans.text, ""]
+    if ans.analysis:
+        lines += [f"Understood: {ans.analysis['summary']}", ""]
     if ans.citations:
         lines.append("Sources:")
         for c in ans.citations:
@@ -428,8 +518,8 @@ def _cite(c: dict[str, Any] | None) -> str:
 
 def render_knowledge(ans: Answer) -> list[str]:
     lines: list[str] = []
-    if ans.compatibility is not None:
-        lines.extend(render_compat(ans.compatibility))
+    for verdict in ans.compatibility:
+        lines.extend(render_compat(verdict))
         lines.append("")
     if ans.obligations is not None:
         lines.extend(render_obligations(ans.obligations))

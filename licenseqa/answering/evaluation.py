@@ -49,6 +49,7 @@ class Gold:
     expected: tuple[tuple[str, str | None], ...]
     abstain: bool
     topic: str
+    abstain_reason: str | None = None
 
 
 def load_gold(path: Path) -> list[Gold]:
@@ -70,6 +71,7 @@ def load_gold(path: Path) -> list[Gold]:
                     expected,
                     bool(obj.get("abstain")),
                     str(obj.get("topic", "-")),
+                    obj.get("abstain_reason"),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
@@ -89,8 +91,16 @@ class Matcher:
                 if name:
                     self.canonical.setdefault(name.lower(), d.doc_id)
 
+        self.guidance = {d.doc_id for d in state.docs.values() if d.kind == "guidance"}
+
     def doc(self, name: str) -> str:
         return self.canonical.get(name.lower(), name)
+
+    def licence_only(self, gold: Gold) -> Gold | None:
+        """``gold`` restricted to its licence documents (None when it expects only guidance): the
+        licence clause that governs, which a guidance section never stands in for."""
+        expected = tuple(e for e in gold.expected if self.doc(e[0]) not in self.guidance)
+        return Gold(gold.qid, gold.question, expected, gold.abstain, gold.topic) if expected else None
 
     def matches(self, doc_id: str, section: str | None, gold: Gold, doc_level: bool = False) -> bool:
         for exp_doc, exp_section in gold.expected:
@@ -110,7 +120,11 @@ class SystemResult:
     label: str  # short column name in the report
     ranks: list[int | None] = field(default_factory=list)  # first match rank within k, per answerable
     citation_hits: list[bool] | None = None
+    licence_ranks: list[int | None] | None = None  # over questions that expect a licence clause
+    licence_citation_hits: list[bool] | None = None
     declined: int = 0
+    declined_right_reason: int = 0
+    reasons_given: int = 0
     false_abstentions: int = 0
     abstain_total: int = 0
     topics: list[str] = field(default_factory=list)
@@ -130,6 +144,14 @@ class SystemResult:
         }
         if self.citation_hits is not None:
             out["citation_hit"] = round(sum(1 for i in idx if self.citation_hits[i]) / n, 3)
+        if self.licence_ranks is not None and self.licence_citation_hits is not None:
+            lic = [i for i in idx if self.licence_ranks[i] != -1]
+            if lic:
+                out["licence_questions"] = len(lic)
+                out["licence_hit@k"] = round(sum(1 for i in lic if self.licence_ranks[i]) / len(lic), 3)
+                out["licence_citation_hit"] = round(
+                    sum(1 for i in lic if self.licence_citation_hits[i]) / len(lic), 3
+                )
         return out
 
 
@@ -144,7 +166,14 @@ def _first_rank(
 
 def evaluate_ours(retriever: Retriever, gold: list[Gold], k: int) -> SystemResult:
     matcher = Matcher(retriever.state)
-    res = SystemResult("licenseqa (hybrid, clause-aware)", "ours", citation_hits=[])
+    res = SystemResult(
+        "licenseqa (hybrid, clause-aware)",
+        "ours",
+        citation_hits=[],
+        licence_ranks=[],
+        licence_citation_hits=[],
+    )
+    assert res.licence_ranks is not None and res.licence_citation_hits is not None
     for g in gold:
         started = time.perf_counter()
         ans = answer(g.question, retriever, k=max(k, 10))
@@ -152,6 +181,9 @@ def evaluate_ours(retriever: Retriever, gold: list[Gold], k: int) -> SystemResul
         if g.abstain:
             res.abstain_total += 1
             res.declined += int(ans.abstained)
+            if g.abstain_reason:
+                res.reasons_given += 1
+                res.declined_right_reason += int(ans.abstained and ans.abstain_reason == g.abstain_reason)
             continue
         res.topics.append(g.topic)
         res.false_abstentions += int(ans.abstained)
@@ -159,6 +191,15 @@ def evaluate_ours(retriever: Retriever, gold: list[Gold], k: int) -> SystemResul
         res.ranks.append(None if ans.abstained else _first_rank(hits, g, matcher, k, False))
         assert res.citation_hits is not None
         res.citation_hits.append(any(matcher.matches(c.doc_id, c.section, g) for c in ans.citations))
+        lic = matcher.licence_only(g)
+        if lic is None:  # -1: the question expects guidance only
+            res.licence_ranks.append(-1)
+            res.licence_citation_hits.append(False)
+        else:
+            res.licence_ranks.append(None if ans.abstained else _first_rank(hits, lic, matcher, k, False))
+            res.licence_citation_hits.append(
+                any(matcher.matches(c.doc_id, c.section, lic) for c in ans.citations)
+            )
     return res
 
 
@@ -269,6 +310,8 @@ def run_evaluation(
             "overall": sysres.metrics(),
             "abstain_questions": sysres.abstain_total,
             "declined": sysres.declined,
+            "declined_right_reason": sysres.declined_right_reason,
+            "abstain_reasons_given": sysres.reasons_given,
             "false_abstentions": sysres.false_abstentions,
             "per_topic": {t: sysres.metrics([x == t for x in sysres.topics]) for t in topics},
         }
@@ -288,6 +331,8 @@ def format_report(report: dict[str, Any]) -> str:
         (f"hit@{k}", "hit@k"),
         (f"MRR@{k}", "mrr"),
         ("citation hit", "citation_hit"),
+        (f"licence hit@{k}", "licence_hit@k"),
+        ("licence citation hit", "licence_citation_hit"),
     ]
     width = 16
     lines = [f"{'metric':<22}" + "".join(f"{n:>{width}}" for n in names)]
@@ -299,6 +344,15 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(
         f"{'abstain declined':<22}"
         + "".join(f"{str(s['declined']) + '/' + str(s['abstain_questions']):>{width}}" for s in systems)
+    )
+    lines.append(
+        f"{'  with right reason':<22}"
+        + "".join(
+            f"{str(s['declined_right_reason']) + '/' + str(s['abstain_reasons_given']):>{width}}"
+            if s["label"] == "ours"
+            else f"{'-':>{width}}"
+            for s in systems
+        )
     )
     lines.append(
         f"{'false abstentions':<22}" + "".join(f"{s['false_abstentions']:>{width}}" for s in systems)

@@ -6,10 +6,18 @@ Chroma's HNSW search is approximate, and it missed a newly added clause whose co
 rest of the corpus (an off-topic guidance page) even at ef_search 500 — a recall miss a citation tool
 cannot afford. Chroma stays the store of record (vectors, texts, metadata, index state).
 
-Licences named in the question are preferred: their clauses get two more ranked
-lists (dense and BM25 restricted to them), so they outrank look-alike clauses of
-sibling licences (Llama 3.1/3.2/3.3). Near-identical clauses of other documents
-are collapsed so they cannot crowd the list.
+Two lanes. Licence texts and our guidance are ranked separately, each by its own fused lists, and then
+merged: the lane that leads (licences when the question names one; otherwise guidance for a question
+about our process, else the lane whose best clause is closer to the question) takes ranks 1-3, the other
+ranks 4-5, and then they alternate. So a named licence's clause is always near the top and guidance never
+takes every slot (long guidance sections used to outrank the clause that governs), nor is it dropped.
+
+Licences named in the question are preferred within the licence lane: their clauses get two more ranked
+lists (dense and BM25 restricted to them), so they outrank look-alike clauses of sibling licences
+(Llama 3.1/3.2/3.3). A warranty or liability disclaimer (a text property: "AS IS", "WITHOUT WARRANTY",
+"DISCLAIM") is boilerplate that answers only warranty questions, so it is down-weighted unless the
+question's situation is warranty / liability. Near-identical clauses of other documents are collapsed so
+they cannot crowd the list.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from licenseqa.answering.analysis import Analysis, QuestionAnalyser
 from licenseqa.answering.detect import DocName, LicenseDetector
 from licenseqa.index.embeddings import Embedder, canonical_model_name
 from licenseqa.index.store import ChromaStore, IndexState
@@ -40,11 +49,11 @@ NEAR_DUPLICATE = 0.85
 UNNUMBERED_PRIOR = 0.7
 
 _WORD = re.compile(r"[a-z0-9]+")
-# questions about our own process ("who approves an AGPL dependency?") are answered by the guidance,
-# so the guidance is preferred alongside the licences they name
-_PROCESS = re.compile(
-    r"\b(who|approv\w*|sign(?:s|ed)?[- ]off|exceptions?|requests?|review\w*|our|we|escalat\w*|owner)\b", re.I
-)
+DISCLAIMER_PRIOR = 0.5
+_DISCLAIMER = re.compile(r"\bAS IS\b|WITHOUT (?:ANY )?WARRANT|\bdisclaim|NO WARRANTY", re.I)
+LEAD_SLOTS = 3
+OTHER_SLOTS = 2
+GUIDANCE = "guidance"
 
 
 def _tokens(text: str) -> set[str]:
@@ -60,6 +69,7 @@ class Retrieval:
     best_dense: float
     corpus_version: str
     mentions: tuple[tuple[int, str], ...] = ()  # (position in the normalised question, named doc id)
+    analysis: Analysis | None = None
 
 
 class _Snapshot:
@@ -83,12 +93,15 @@ class _Snapshot:
         self.unnumbered_in_numbered = np.array(
             [c.section is None and c.doc_id in numbered_docs for c in clauses]
         )
+        self.disclaimer = np.array([bool(_DISCLAIMER.search(c.text)) for c in clauses])
+        self.guidance = self.kind_of == GUIDANCE
         self.bm25 = bm25s.BM25()
         corpus_tokens = bm25s.tokenize([c.embed_text for c in clauses], stopwords="en", show_progress=False)
         self.bm25.index(corpus_tokens, show_progress=False)
         self.detector = LicenseDetector(
             DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases)) for d in state.docs.values()
         )
+        self.analyser = QuestionAnalyser(self.detector)
 
     def top_dense(self, vector: Any, allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Exact cosine top-k among ``allowed`` clauses (vectors are stored normalised)."""
@@ -155,6 +168,10 @@ class Retriever:
     def state(self) -> IndexState:
         return self.snapshot().state
 
+    def analyse(self, question: str) -> Analysis:
+        """The question model of ``question`` against the current corpus (see ``answering.analysis``)."""
+        return self.snapshot().analyser.analyse(question)
+
     # -- retrieval ----------------------------------------------------------------
     def retrieve(
         self,
@@ -162,60 +179,69 @@ class Retriever:
         k: int = 10,
         doc_ids: Sequence[str] | None = None,
         kinds: Sequence[str] | None = None,
+        analysis: Analysis | None = None,
     ) -> Retrieval:
-        """Top ``k`` clauses; ``doc_ids`` / ``kinds`` restrict the search (None or empty: no filter)."""
+        """Top ``k`` clauses in two lanes (module docstring); ``doc_ids`` / ``kinds`` restrict the search
+        (None or empty: no filter); ``analysis`` is the question model (computed here when not given)."""
         snap = self.snapshot()
         state = snap.state
+        if analysis is None:
+            analysis = snap.analyser.analyse(question)
         allowed = np.ones(len(snap.clauses), dtype=bool)
         if doc_ids:
             allowed &= np.isin(snap.doc_of, list(doc_ids))
         if kinds:
             allowed &= np.isin(snap.kind_of, list(kinds))
-        detected, rest, mentions = snap.detector.mentions(question)
-        named = [d for d in detected if not doc_ids or d in doc_ids]
+        named = [d for d in analysis.named if d in state.docs and (not doc_ids or d in doc_ids)]
         if kinds:
             named = [d for d in named if state.docs[d].kind in kinds]
 
         # one encoder call for the question and, when licences are named, the question without them
+        rest = analysis.rest
         use_rest = bool(named) and len(rest.split()) >= 2
         vecs = self.embedder.embed_queries([question, rest] if use_rest else [question])
         vec = vecs[0]
         if not allowed.any():
-            return Retrieval((), tuple(named), 0.0, state.corpus_version)
-        # exact dense search over the stored vectors (see the module docstring)
-        dense = snap.top_dense(vec, allowed, DENSE_CANDIDATES)
-        best_dense = max((s for _, s in dense), default=0.0)
-        # within the named licences, rank by what is asked, not by the licence's name
-        named_dense: list[tuple[int, float]] = []
-        preferred = list(named)
-        if named and _PROCESS.search(question):
-            guidance = [d.doc_id for d in state.docs.values() if d.kind == "guidance"]
-            preferred += [d for d in guidance if d not in named]
+            return Retrieval((), tuple(named), 0.0, state.corpus_version, analysis=analysis)
+        lexical_scores = np.where(allowed, snap.bm25_scores(question), 0.0)
+        warranty = "warranty-liability" in analysis.activities
+        named_mask = np.isin(snap.doc_of, named) if named else None
+
+        def lane(mask: np.ndarray) -> tuple[list[tuple[int, float]], float]:
+            dense = snap.top_dense(vec, mask, DENSE_CANDIDATES)
+            order = np.argsort(-np.where(mask, lexical_scores, 0.0), kind="stable")[:LEXICAL_CANDIDATES]
+            lexical = [(int(i), float(lexical_scores[i])) for i in order if mask[i] and lexical_scores[i] > 0]
+            fused: dict[int, float] = {}
+
+            def add(ranked: list[tuple[int, float]]) -> None:
+                for rank, (pos, _) in enumerate(ranked, start=1):
+                    prior = UNNUMBERED_PRIOR if snap.unnumbered_in_numbered[pos] else 1.0
+                    if snap.disclaimer[pos] and not warranty:
+                        prior *= DISCLAIMER_PRIOR
+                    fused[pos] = fused.get(pos, 0.0) + prior / (RRF_K + rank)
+
+            add(dense)
+            add(lexical)
+            if named_mask is not None and (mask & named_mask).any():
+                add(snap.top_dense(vecs[-1], mask & named_mask, 30))
+                add([x for x in lexical if named_mask[x[0]]])
+            best = max((s for _, s in dense), default=0.0)
+            return sorted(fused.items(), key=lambda x: -x[1]), best
+
+        licences, best_licence = lane(allowed & ~snap.guidance)
+        guidance, best_guidance = lane(allowed & snap.guidance)
+        best_dense = max(best_licence, best_guidance)
         if named:
-            named_dense = snap.top_dense(vecs[-1], allowed & np.isin(snap.doc_of, preferred), 30)
+            lead_licences = True
+        elif analysis.form == "our-process":
+            lead_licences = False
+        else:
+            lead_licences = best_licence >= best_guidance
+        lead, other = (licences, guidance) if lead_licences else (guidance, licences)
+        merged = _interleave(lead, other)
 
-        lexical_scores = snap.bm25_scores(question)
-        lexical_scores = np.where(allowed, lexical_scores, 0.0)
-        order = np.argsort(-lexical_scores, kind="stable")[:LEXICAL_CANDIDATES]
-        lexical = [(int(i), float(lexical_scores[i])) for i in order if lexical_scores[i] > 0]
-
-        fused: dict[int, float] = {}
-
-        def add(ranked: list[tuple[int, float]], weight: float = 1.0) -> None:
-            for rank, (pos, _) in enumerate(ranked, start=1):
-                prior = UNNUMBERED_PRIOR if snap.unnumbered_in_numbered[pos] else 1.0
-                fused[pos] = fused.get(pos, 0.0) + weight * prior / (RRF_K + rank)
-
-        add(dense)
-        add(lexical)
-        if named:
-            named_set = set(preferred)
-            add(named_dense)
-            add([x for x in lexical if snap.clauses[x[0]].doc_id in named_set])
-
-        ranked = sorted(fused.items(), key=lambda x: -x[1])
         kept: list[tuple[int, float]] = []
-        for pos, score in ranked:
+        for pos, score in merged:
             tokens = snap.token_sets[pos]
             if any(
                 snap.clauses[p].doc_id != snap.clauses[pos].doc_id
@@ -232,8 +258,18 @@ class Retriever:
             named=tuple(named),
             best_dense=float(best_dense),
             corpus_version=state.corpus_version,
-            mentions=tuple(mentions),
+            mentions=tuple(m for m in analysis.mentions if m[1] in named),
+            analysis=analysis,
         )
+
+
+def _interleave(lead: list[tuple[int, float]], other: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The lead lane's first ``LEAD_SLOTS``, the other's first ``OTHER_SLOTS``, then alternating."""
+    out = lead[:LEAD_SLOTS] + other[:OTHER_SLOTS]
+    rest_lead, rest_other = lead[LEAD_SLOTS:], other[OTHER_SLOTS:]
+    for i in range(max(len(rest_lead), len(rest_other))):
+        out += rest_lead[i : i + 1] + rest_other[i : i + 1]
+    return out
 
 
 def _single_threaded_blas() -> None:

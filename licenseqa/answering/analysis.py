@@ -1,0 +1,281 @@
+"""The question model: what a question names and asks, computed once and read by every later stage.
+
+``QuestionAnalyser.analyse(question)`` returns a frozen :class:`Analysis`:
+
+- ``subjects``: each licence named, as written; a family name ("GPL", "LGPL") is one subject with its
+  candidate versions (document ids, newest first);
+- ``unknown``: licence names the corpus does not hold, each with the ScanCode LicenseDB keys it matches
+  (empty: an unknown name). Two general properties find them: a capitalised name ending in "License" /
+  "Licence" / "Terms" that names no corpus document, and a corpus name followed by a version that none
+  of its documents has ("Apache License 1.1", "CC BY 3.0");
+- ``activities``: the situation, ids from the vocabulary's activities (``knowledge/data/vocabulary.yaml``).
+  A mention inside a longer mention of another activity does not count ("our own servers" is internal use,
+  not a network service), nor one negated by the three words before it ("we don't ship it");
+- ``form``: the question form (``our-process``, ``compare``, ``define``, ``yes-no``, ``what-must``,
+  ``statement``);
+- ``combinations``: (leading, subordinate) document pairs when two subjects are combined. The licence of
+  the product ("our GPL-3.0 project", after "our"/"my") leads; else the one named after "into", "inside",
+  "within", "in" or "under" between the two names; when the question states neither, both directions are
+  answered;
+- ``out_of_scope``: the out-of-scope subject (tax, employment, export control...) the question is about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from licenseqa.answering.detect import LicenseDetector, Mention, normalise, remove_spans
+from licenseqa.knowledge.licensedb import keys_for_name
+from licenseqa.knowledge.vocabulary import Term, Vocabulary
+
+_NEGATION = {"not", "never", "no", "t", "nothing", "without", "nor", "neither"}
+_NAME_RE = re.compile(
+    r"((?:[A-Z][\w.+&']*[ -]){1,6}?)(?:Licen[cs]e|Terms of Use|Terms)\b"
+    r"(?:[ -]+(?:v(?:ersion)?\s*)?(\d{1,2}(?:\.\d+)*)\b)?"
+)
+# "<name> [Software|Public|General] [License] <version>"; "3 clause" is a clause count, not a version
+_VERSION_AFTER = re.compile(
+    r"^(?: (?:software|public|general|license|licence)){0,3} (\d{1,2}(?:\.\d+)*)\b(?! clause)"
+)
+_DOC_VERSION = re.compile(r"\d+(?:\.\d+)*")
+_OWN = re.compile(r"\b(?:our|my)(?: own)?(?: \S+){0,2} $")
+_INTO = re.compile(r"\b(?:into|inside|within|in|under)\b")
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+MAX_COMBINATIONS = 4
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A licence the question names: the phrase as normalised, and its candidate documents."""
+
+    name: str
+    doc_ids: tuple[str, ...]
+
+    @property
+    def family(self) -> bool:
+        return len(self.doc_ids) > 1
+
+    def label(self) -> str:
+        return f"{self.name} ({', '.join(self.doc_ids)})" if self.family else self.doc_ids[0]
+
+
+@dataclass(frozen=True)
+class UnknownLicence:
+    """A licence name the corpus does not hold; ``scancode_keys`` when LicenseDB knows it by that name."""
+
+    name: str
+    scancode_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    question: str
+    subjects: tuple[Subject, ...] = ()
+    unknown: tuple[UnknownLicence, ...] = ()
+    activities: tuple[str, ...] = ()
+    form: str = "statement"
+    combinations: tuple[tuple[str, str], ...] = ()
+    direction_stated: bool = False
+    out_of_scope: str | None = None
+    rest: str = ""
+    mentions: tuple[tuple[int, str], ...] = ()
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        """Every candidate document of every subject, in order of mention."""
+        out: list[str] = []
+        for s in self.subjects:
+            out += [d for d in s.doc_ids if d not in out]
+        return tuple(out)
+
+    @property
+    def use_case(self) -> str | None:
+        """The OSADL use case the situation selects: network before binary before source."""
+        cases = {self.labels.get(f"use_case:{a}") for a in self.activities}
+        return next((c for c in ("network", "binary", "source") if c in cases), None)
+
+    @property
+    def abstain_reason(self) -> str | None:
+        """``out_of_scope``; ``not_in_corpus`` when the licences named are not in the corpus (an unknown
+        licence named beside only ambiguous family or product names counts: the named licence governs)."""
+        if self.out_of_scope:
+            return "out_of_scope"
+        if self.unknown and all(s.family for s in self.subjects):
+            return "not_in_corpus"
+        return None
+
+    def summary(self) -> str:
+        """One line for people: "GPL (GPL-3.0-only, GPL-2.0-only) · network service · yes/no question"."""
+        parts = [s.label() for s in self.subjects]
+        parts += [f"{u.name} (not in the corpus)" for u in self.unknown]
+        parts += [self.labels.get(a, a) for a in self.activities]
+        if self.out_of_scope:
+            parts.append(f"out of scope: {self.labels.get(self.out_of_scope, self.out_of_scope)}")
+        parts.append(self.labels.get(self.form, self.form))
+        return " · ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subjects": [
+                {"name": s.name, "doc_ids": list(s.doc_ids), "family": s.family} for s in self.subjects
+            ],
+            "unknown_licences": [
+                {"name": u.name, "scancode_keys": list(u.scancode_keys)} for u in self.unknown
+            ],
+            "activities": list(self.activities),
+            "form": self.form,
+            "combinations": [{"leading": a, "subordinate": b} for a, b in self.combinations],
+            "direction_stated": self.direction_stated,
+            "out_of_scope": self.out_of_scope,
+            "summary": self.summary(),
+        }
+
+
+class QuestionAnalyser:
+    """Analyses questions against the corpus names (``detector``) and the ``vocabulary``."""
+
+    def __init__(self, detector: LicenseDetector, vocabulary: Vocabulary | None = None) -> None:
+        self.detector = detector
+        self.vocabulary = vocabulary or Vocabulary.load()
+        v = self.vocabulary
+        self._labels = {t.id: t.label for t in (*v.activities, *v.forms, *v.out_of_scope)}
+        self._labels.update({f"use_case:{t.id}": t.use_case for t in v.activities if t.use_case})
+        self._labels["statement"] = "statement"
+
+    def analyse(self, question: str) -> Analysis:
+        text, found = self.detector.find(question)
+        found, unknown = self._versions(text, found)
+        unknown += self._unknown_names(question, unknown)
+        found = _distinct(found)
+        subjects = tuple(Subject(m.phrase, _newest_first(m.doc_ids)) for m in found)
+        activities = _activities(text, self.vocabulary.activities)
+        out_of_scope = next((t.id for t in self.vocabulary.out_of_scope if t.find(text)), None)
+        combos, stated = _combinations(text, found, activities)
+        return Analysis(
+            question=question,
+            subjects=subjects,
+            unknown=tuple(unknown),
+            activities=activities,
+            form=_form(question, text, self.vocabulary.forms),
+            combinations=combos,
+            direction_stated=stated,
+            out_of_scope=out_of_scope,
+            rest=remove_spans(text, [(m.start, m.end) for m in found]),
+            mentions=tuple(sorted((m.start, d) for m in found for d in m.doc_ids)),
+            labels=self._labels,
+        )
+
+    def _versions(self, text: str, found: list[Mention]) -> tuple[list[Mention], list[UnknownLicence]]:
+        """Drop a name followed by a version none of its documents has; it names a licence we lack."""
+        kept: list[Mention] = []
+        unknown: list[UnknownLicence] = []
+        for m in found:
+            after = _VERSION_AFTER.match(text[m.end :])
+            versions = [_DOC_VERSION.findall(d) for d in m.doc_ids]
+            if after and not re.search(r"\d", m.phrase) and all(versions):
+                v = after.group(1)
+                if not any(_same_version(v, dv[0]) for dv in versions):
+                    name = f"{m.phrase} {v}"
+                    unknown.append(UnknownLicence(name, keys_for_name(m.phrase.split(), v)))
+                    continue
+            kept.append(m)
+        return kept, unknown
+
+    def _unknown_names(self, question: str, already: list[UnknownLicence]) -> list[UnknownLicence]:
+        """Capitalised "... License" names that name no corpus document."""
+        out: list[UnknownLicence] = []
+        generic = self.vocabulary.generic_licence_words
+        for m in _NAME_RE.finditer(question):
+            words = normalise(m.group(1)).split()
+            while words and words[0] in generic:
+                words.pop(0)
+            if not words or all(w in generic for w in words):
+                continue
+            name = " ".join(words)
+            if self.detector.find(m.group(0))[1] or any(
+                name in normalise(u.name) or normalise(u.name) in name for u in already + out
+            ):
+                continue
+            version = m.group(2)
+            label = m.group(0).strip()
+            out.append(UnknownLicence(label, keys_for_name(words, version)))
+        return out
+
+
+def _distinct(found: list[Mention]) -> list[Mention]:
+    """One mention per set of documents (the first); a later name of the same licence adds nothing."""
+    out: list[Mention] = []
+    for m in found:
+        if all(set(m.doc_ids) != set(x.doc_ids) for x in out):
+            out.append(m)
+    return out
+
+
+def _newest_first(doc_ids: tuple[str, ...]) -> tuple[str, ...]:
+    def key(d: str) -> tuple[float, str]:
+        v = _DOC_VERSION.findall(d)
+        return (-float(v[0].split(".")[0] + "." + "".join(v[0].split(".")[1:] or ["0"])) if v else 0.0, d)
+
+    return tuple(sorted(doc_ids, key=key))
+
+
+def _same_version(asked: str, doc: str) -> bool:
+    a = re.sub(r"(\.0)+$", "", asked)
+    d = re.sub(r"(\.0)+$", "", doc)
+    return d == a or d.startswith(a + ".")
+
+
+def _activities(text: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
+    spans = [(s, e, t.id) for t in terms for s, e in t.find(text)]
+    words_before = text.split()
+    del words_before
+    out: list[str] = []
+    for s, e, term_id in spans:
+        if any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) and t2 != term_id for s2, e2, t2 in spans):
+            continue  # inside a longer mention of another activity
+        before = text[:s].split()[-3:]
+        if _NEGATION & set(before) and not any(t2 == term_id and s2 < s for s2, _, t2 in spans if s2 != s):
+            continue
+        if term_id not in out:
+            out.append(term_id)
+    order = [t.id for t in terms]
+    return tuple(sorted(out, key=order.index))
+
+
+def _form(question: str, text: str, forms: tuple[Term, ...]) -> str:
+    asks = [normalise(s) for s in _SENTENCE_END.split(question.strip()) if s.rstrip().endswith("?")] or [text]
+    for term in forms:
+        if term.id == "yes-no":
+            for sentence in asks:
+                first = sentence.split()[:1]
+                if (first and first[0] in term.leading) or term.find(sentence.split(" ", 1)[-1][-20:]):
+                    return term.id
+            continue
+        if term.find(text):
+            return term.id
+    return "statement"
+
+
+def _combinations(
+    text: str, found: list[Mention], activities: tuple[str, ...]
+) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """(leading, subordinate) pairs and whether the question states the direction (module docstring)."""
+    combining = {"include-in-work", "static-linking", "dynamic-linking"} & set(activities)
+    if len(found) < 2 or not combining:
+        return (), False
+    a, b = found[0], found[1]
+    own = [m for m in (a, b) if _OWN.search(text[: m.start])]
+    lead: Mention | None = own[0] if len(own) == 1 else None
+    if lead is None and _INTO.search(text, a.end, b.start):
+        lead = b
+    if lead is None:
+        pairs = [(x, y) for x in a.doc_ids for y in b.doc_ids] + [
+            (y, x) for x in a.doc_ids for y in b.doc_ids
+        ]
+        return tuple(pairs[: MAX_COMBINATIONS * 2]), False
+    sub = b if lead is a else a
+    pairs = [(x, y) for x in _newest_first(lead.doc_ids) for y in _newest_first(sub.doc_ids)]
+    return tuple(pairs[:MAX_COMBINATIONS]), True

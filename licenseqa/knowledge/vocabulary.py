@@ -1,0 +1,189 @@
+"""The question-analysis vocabulary: activities, question forms, out-of-scope subjects and family names.
+
+The data is ``data/vocabulary.yaml`` (reviewed like every knowledge file); this module loads it, checks it
+against the schema below and compiles each phrase into a matcher over normalised question text. The schema:
+
+- ``activities`` / ``forms`` / ``out_of_scope``: lists of terms ``{id, label, source, synonyms: [phrase]}``;
+  an activity may add ``use_case`` (``source`` | ``binary`` | ``network``, the OSADL use case it selects),
+  a form may add ``leading`` (words that open a question of that form);
+- ``generic_licence_words``: words that make a capitalised "... License" phrase generic;
+- ``families``: ``{name: [document id, ...]}``, newest version first.
+
+A phrase is matched at word boundaries; a word ending in ``*`` matches any ending, a lone ``*`` one to four
+words. Errors: :class:`VocabularyError` names the entry and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from licenseqa.errors import LicenseQAError
+
+VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
+USE_CASES = ("source", "binary", "network")
+
+
+class VocabularyError(LicenseQAError):
+    """The vocabulary file does not follow its schema."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry: ``id``, a label for people, where it comes from, and its compiled phrases."""
+
+    id: str
+    label: str
+    source: str
+    synonyms: tuple[str, ...]
+    pattern: re.Pattern[str]
+    use_case: str | None = None
+    leading: tuple[str, ...] = ()
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Spans of normalised ``text`` where one of the phrases occurs."""
+        return [m.span() for m in self.pattern.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    activities: tuple[Term, ...]
+    forms: tuple[Term, ...]
+    out_of_scope: tuple[Term, ...]
+    generic_licence_words: frozenset[str]
+    families: dict[str, tuple[str, ...]]
+
+    def activity(self, term_id: str) -> Term:
+        for term in self.activities:
+            if term.id == term_id:
+                return term
+        raise KeyError(term_id)
+
+    @staticmethod
+    def load(path: Path | str = VOCABULARY) -> Vocabulary:
+        """The vocabulary of ``path`` (default: the bundled file), validated and compiled; cached."""
+        return _load(str(path))
+
+
+def phrase_pattern(phrase: str, normalise: Callable[[str], str]) -> str:
+    """A regex source for one phrase (see the module docstring for ``*``)."""
+    words = normalise(phrase.replace("*", "zzstarzz")).split()
+    parts: list[str] = []
+    for word in words:
+        if word == "zzstarzz":
+            parts.append(r"(?:\S+ ){1,4}?")
+        elif word.endswith("zzstarzz"):
+            parts.append(re.escape(word.removesuffix("zzstarzz")) + r"\w* ")
+        else:
+            parts.append(re.escape(word) + " ")
+    return r"(?<![\w])" + "".join(parts).rstrip(" ") + r"(?![\w])"
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise VocabularyError(f"{where} must be a non-empty list of phrases.")
+    return tuple(v.strip() for v in value)
+
+
+def _terms(raw: Any, section: str, normalise: Callable[[str], str]) -> tuple[Term, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise VocabularyError(f"Vocabulary section {section!r} must be a non-empty list.")
+    seen: set[str] = set()
+    out: list[Term] = []
+    for i, entry in enumerate(raw):
+        where = f"{section}[{i}]"
+        if not isinstance(entry, dict):
+            raise VocabularyError(f"{where} must be a mapping.")
+        unknown = set(entry) - {"id", "label", "source", "synonyms", "use_case", "leading"}
+        if unknown:
+            raise VocabularyError(f"{where} has unknown keys: {', '.join(sorted(unknown))}.")
+        for key in ("id", "label", "source"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise VocabularyError(f"{where} needs a non-empty {key!r}.")
+        if entry["id"] in seen:
+            raise VocabularyError(f"{where}: duplicate id {entry['id']!r}.")
+        seen.add(entry["id"])
+        synonyms = _strings(entry.get("synonyms"), f"{where}.synonyms")
+        use_case = entry.get("use_case")
+        if use_case is not None and use_case not in USE_CASES:
+            raise VocabularyError(f"{where}.use_case must be one of {', '.join(USE_CASES)}.")
+        leading = _strings(entry["leading"], f"{where}.leading") if "leading" in entry else ()
+        sources = sorted({phrase_pattern(s, normalise) for s in synonyms}, key=len, reverse=True)
+        out.append(
+            Term(
+                id=entry["id"],
+                label=entry["label"],
+                source=entry["source"],
+                synonyms=synonyms,
+                pattern=re.compile("|".join(f"(?:{s})" for s in sources)),
+                use_case=use_case,
+                leading=tuple(normalise(w) for w in leading),
+            )
+        )
+    return tuple(out)
+
+
+def compile_vocabulary(data: dict[str, Any], normalise: Callable[[str], str] | None = None) -> Vocabulary:
+    """Validate the parsed YAML ``data`` and compile its phrases (normalised with ``normalise``)."""
+    normalise = normalise or normalise_text
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise VocabularyError("The vocabulary must be a mapping with `version: 1`.")
+    unknown = set(data) - {
+        "version",
+        "activities",
+        "forms",
+        "out_of_scope",
+        "generic_licence_words",
+        "families",
+    }
+    if unknown:
+        raise VocabularyError(f"Unknown vocabulary sections: {', '.join(sorted(unknown))}.")
+    families = data.get("families")
+    if not isinstance(families, dict) or not families:
+        raise VocabularyError("`families` must map family names to lists of document ids.")
+    fam = {normalise(str(k)): _strings(v, f"families.{k}") for k, v in families.items()}
+    return Vocabulary(
+        activities=_terms(data.get("activities"), "activities", normalise),
+        forms=_terms(data.get("forms"), "forms", normalise),
+        out_of_scope=_terms(data.get("out_of_scope"), "out_of_scope", normalise),
+        generic_licence_words=frozenset(
+            w.lower() for w in _strings(data.get("generic_licence_words"), "generic_licence_words")
+        ),
+        families=fam,
+    )
+
+
+def read_vocabulary(path: Path | str = VOCABULARY) -> dict[str, Any]:
+    """The parsed YAML of ``path``; :class:`VocabularyError` when it cannot be read."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise VocabularyError(f"The vocabulary {path} cannot be read ({exc}).") from None
+    if not isinstance(data, dict):
+        raise VocabularyError(f"The vocabulary {path} must be a YAML mapping.")
+    return data
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Vocabulary:
+    return compile_vocabulary(read_vocabulary(path))
+
+
+def normalise_text(text: str) -> str:
+    """Question and phrase normalisation: lower-case; separators to spaces; ``GPLv3`` -> ``gpl 3``;
+    ``version 2`` -> ``2``; ``2.0`` kept; spaces collapsed. Every phrase of the vocabulary and every
+    licence name is matched on text normalised by this function."""
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"\bversion\s+(?=\d)", "", text)
+    text = re.sub(r"(?<=[a-z])v(?=\d)", " ", text)  # gplv3 -> gpl 3
+    text = re.sub(r"\bv(?=\d)", "", text)  # v2 -> 2
+    text = re.sub(r"(?<=[a-z])(?=\d)", " ", text)  # gpl3 -> gpl 3, llama2 -> llama 2
+    text = re.sub(r"[-_/,;:!?()\[\]\"'’“”]+", " ", text)
+    text = re.sub(r"\.(?!\d)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
