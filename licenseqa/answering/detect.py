@@ -35,6 +35,21 @@ def name_variants(name: str) -> set[str]:
     return {v for v in out if v}
 
 
+def title_forms(title: str) -> list[str]:
+    """A title as written, without its parentheticals, without a trailing dotted version, and its own
+    short name in parentheses: "Universal Permissive License (UPL) v1.0" -> that, "Universal Permissive
+    License v1.0", "Universal Permissive License", "UPL". Dates in parentheses are not short names."""
+    if not title:
+        return []
+    bare = re.sub(r"\s*\([^)]*\)", "", title).strip()
+    forms = [title, bare]
+    unversioned = re.sub(r"\s+v?\d+\.\d+(?:\.\d+)*$", "", bare).strip()
+    if unversioned != bare and len(unversioned.split()) >= 2:
+        forms.append(unversioned)
+    forms += [m for m in re.findall(r"\(([A-Za-z][A-Za-z0-9+]{1,9})\)", title) if sum(c.isalpha() for c in m) >= 2]
+    return forms
+
+
 @dataclass(frozen=True)
 class Mention:
     """A licence name found in the normalised question: its span, the phrase and the documents it names."""
@@ -69,7 +84,7 @@ class LicenseDetector:
                 table.setdefault(phrase, set()).add(doc_id)
 
         for d in docs:
-            for name in (d.doc_id, d.spdx, d.title, *d.aliases):
+            for name in (d.doc_id, d.spdx, *title_forms(d.title), *d.aliases):
                 if not name or name.startswith("LicenseRef"):
                     continue
                 for v in name_variants(name):

@@ -46,11 +46,13 @@ LEXICAL_CANDIDATES = 60
 NEAR_DUPLICATE = 0.85
 # unnumbered text (titles, preambles, how-to-apply appendices) of a licence that has numbered
 # clauses is rarely the operative term a question is about
-UNNUMBERED_PRIOR = 0.7
+UNNUMBERED_PRIOR = 0.5
 
 _WORD = re.compile(r"[a-z0-9]+")
 DISCLAIMER_PRIOR = 0.5
 _DISCLAIMER = re.compile(r"\bAS IS\b|WITHOUT (?:ANY )?WARRANT|\bdisclaim|NO WARRANTY", re.I)
+# the named-licence query adds the labels of the situation's activities (the question model steers it)
+EXPAND_WITH_SITUATION = True
 LEAD_SLOTS = 3
 OTHER_SLOTS = 2
 GUIDANCE = "guidance"
@@ -198,6 +200,8 @@ class Retriever:
 
         # one encoder call for the question and, when licences are named, the question without them
         rest = analysis.rest
+        if EXPAND_WITH_SITUATION and analysis.activities:
+            rest = rest + ". " + "; ".join(analysis.labels.get(a, a) for a in analysis.activities)
         use_rest = bool(named) and len(rest.split()) >= 2
         vecs = self.embedder.embed_queries([question, rest] if use_rest else [question])
         vec = vecs[0]
@@ -229,6 +233,7 @@ class Retriever:
             return sorted(fused.items(), key=lambda x: -x[1]), best
 
         licences, best_licence = lane(allowed & ~snap.guidance)
+        licences = _each_subject_first(licences, analysis, snap, named)
         guidance, best_guidance = lane(allowed & snap.guidance)
         best_dense = max(best_licence, best_guidance)
         if named:
@@ -261,6 +266,24 @@ class Retriever:
             mentions=tuple(m for m in analysis.mentions if m[1] in named),
             analysis=analysis,
         )
+
+
+def _each_subject_first(
+    ranked: list[tuple[int, float]], analysis: Analysis, snap: _Snapshot, named: list[str]
+) -> list[tuple[int, float]]:
+    """With two or more subjects, the best clause of each subject first (in score order), then the rest:
+    a combination question is answered by both licences' terms, not by the one with more matching words."""
+    subjects = [set(s.doc_ids) & set(named) for s in analysis.subjects]
+    subjects = [s for s in subjects if s]
+    if len(subjects) < 2:
+        return ranked
+    firsts: list[tuple[int, float]] = []
+    for docs in subjects:
+        best = next((x for x in ranked if snap.clauses[x[0]].doc_id in docs and x not in firsts), None)
+        if best is not None:
+            firsts.append(best)
+    firsts.sort(key=lambda x: -x[1])
+    return firsts + [x for x in ranked if x not in firsts]
 
 
 def _interleave(lead: list[tuple[int, float]], other: list[tuple[int, float]]) -> list[tuple[int, float]]:
