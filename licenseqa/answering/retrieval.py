@@ -53,6 +53,11 @@ DISCLAIMER_PRIOR = 0.5
 _DISCLAIMER = re.compile(r"\bAS IS\b|WITHOUT (?:ANY )?WARRANT|\bdisclaim|NO WARRANTY", re.I)
 # the named-licence query adds the labels of the situation's activities (the question model steers it)
 EXPAND_WITH_SITUATION = True
+# a definition question ("what does X mean", "what counts as Y") is answered by a definition: a clause
+# headed "Definitions" or one that defines a term ("'Convey' means", "X shall mean")
+DEFINITION_PRIOR = 2.0
+_DEFINITION_HEADING = re.compile(r"\bdefinitions?\b|\binterpretation\b", re.I)
+_DEFINES = re.compile(r"[\"\u201c][^\"\u201d]{1,60}[\"\u201d],? (?:means|refers to|shall mean|is defined)\b|\bTo \u201c\w+\u201d", re.I)
 LEAD_SLOTS = 3
 OTHER_SLOTS = 2
 GUIDANCE = "guidance"
@@ -96,6 +101,9 @@ class _Snapshot:
             [c.section is None and c.doc_id in numbered_docs for c in clauses]
         )
         self.disclaimer = np.array([bool(_DISCLAIMER.search(c.text)) for c in clauses])
+        self.definition = np.array(
+            [bool(_DEFINITION_HEADING.search(c.heading or "") or _DEFINES.search(c.text)) for c in clauses]
+        )
         self.guidance = self.kind_of == GUIDANCE
         self.bm25 = bm25s.BM25()
         corpus_tokens = bm25s.tokenize([c.embed_text for c in clauses], stopwords="en", show_progress=False)
@@ -209,6 +217,7 @@ class Retriever:
             return Retrieval((), tuple(named), 0.0, state.corpus_version, analysis=analysis)
         lexical_scores = np.where(allowed, snap.bm25_scores(question), 0.0)
         warranty = "warranty-liability" in analysis.activities
+        define = analysis.form == "define"
         named_mask = np.isin(snap.doc_of, named) if named else None
 
         def lane(mask: np.ndarray) -> tuple[list[tuple[int, float]], float]:
@@ -222,6 +231,8 @@ class Retriever:
                     prior = UNNUMBERED_PRIOR if snap.unnumbered_in_numbered[pos] else 1.0
                     if snap.disclaimer[pos] and not warranty:
                         prior *= DISCLAIMER_PRIOR
+                    if define and snap.definition[pos]:
+                        prior *= DEFINITION_PRIOR
                     fused[pos] = fused.get(pos, 0.0) + prior / (RRF_K + rank)
 
             add(dense)
