@@ -8,7 +8,6 @@ import pytest
 from conftest import CORPUS, ROOT, run_cli
 
 from licenseqa.answering.compose import answer, answer_to_dict
-from licenseqa.answering.situation import guess_use_case, leading_and_subordinate
 from licenseqa.knowledge.osadl import Knowledge
 
 
@@ -64,14 +63,18 @@ def test_or_later_ids_keep_their_own_verdict(kb):
     }
 
 
-def test_direction_heuristics():
-    assert guess_use_case("Can we run it as SaaS?") == "network"
-    assert guess_use_case("We ship it in our mobile app") == "binary"
-    positions = [(16, "MIT"), (35, "GPL-3.0-only")]
-    lead, sub = leading_and_subordinate(
-        "Can I put MIT code into our GPL-3.0 product?", ["MIT", "GPL-3.0-only"], positions
-    )
-    assert (lead, sub) == ("GPL-3.0-only", "MIT")
+@pytest.mark.slow
+def test_situation_and_direction_come_from_the_question_model(retriever):
+    def analyse(q):
+        return retriever.analyse(q)
+
+    assert analyse("Can we run it as SaaS under Apache-2.0?").use_case == "network"
+    assert analyse("We ship Apache-2.0 code in our mobile app").use_case == "binary"
+    stated = analyse("Can I put MIT code into our GPL-3.0 product?")
+    assert stated.combinations == (("GPL-3.0-only", "MIT"),) and stated.direction_stated
+    both = analyse("Is MIT compatible with GPL-3.0?")
+    assert set(both.combinations) == {("MIT", "GPL-3.0-only"), ("GPL-3.0-only", "MIT")}
+    assert not both.direction_stated
 
 
 @pytest.mark.slow
@@ -81,7 +84,7 @@ def test_answers_carry_checklist_and_verdict(retriever):
     assert data["obligations"]["use_case"] == "Binary delivery"
     assert all({"text", "kind", "conditions", "citation"} <= set(i) for i in data["obligations"]["items"])
     ans = answer("Can I include Apache-2.0 code in a GPL-2.0-only program?", retriever)
-    compat = answer_to_dict(ans)["compatibility"]
+    [compat] = answer_to_dict(ans)["compatibility"]
     assert (compat["leading"], compat["subordinate"], compat["verdict"]) == (
         "GPL-2.0-only",
         "Apache-2.0",

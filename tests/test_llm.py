@@ -45,10 +45,14 @@ def test_llm_answer_keeps_the_osadl_checklist_and_verdict(retriever):
         "What must I do to distribute Apache-2.0 binaries?",
     ):
         base = answer(question, retriever)
-        assert base.obligations is not None or base.compatibility is not None
+        assert base.obligations is not None or base.compatibility
         ans = LLMAnswerer(retriever, fake("The licence text answers this [1].")).ask(question)
         assert ans.mode == "llm"
-        assert (ans.obligations, ans.compatibility) == (base.obligations, base.compatibility)
+        assert (ans.obligations, ans.compatibility, ans.analysis) == (
+            base.obligations,
+            base.compatibility,
+            base.analysis,
+        )
 
 
 def test_k_reaches_retrieval_in_llm_mode(retriever):

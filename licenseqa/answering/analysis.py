@@ -179,7 +179,10 @@ class QuestionAnalyser:
                 v = after.group(1)
                 if not any(_same_version(v, dv[0]) for dv in versions):
                     name = f"{m.phrase} {v}"
-                    unknown.append(UnknownLicence(name, keys_for_name(m.phrase.split(), v)))
+                    # the name as typed, else the stem of a corpus id of the family ("MPL-2.0" -> "mpl")
+                    stems = [m.phrase.split()] + [re.findall(r"[a-z]+", d.lower()) for d in m.doc_ids]
+                    keys = next((k for k in (keys_for_name(s, v) for s in stems) if k), ())
+                    unknown.append(UnknownLicence(name, keys))
                     continue
             kept.append(m)
         return kept, unknown

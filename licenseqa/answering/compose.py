@@ -35,7 +35,8 @@ MAX_LICENCE_CLAUSES = 3
 MAX_POLICY_SECTIONS = 2
 POLICY_HEADING = "Our policy:"
 HOW_TO_ADD = (
-    "The legal team can add it to the corpus (`licenseqa corpus import-scancode KEY`, or a text on the Manage "
+    "The legal team can add it to the corpus (`licenseqa corpus import-scancode KEY`, or a text on the "
+    "Manage "
     "corpus page); until then please ask the legal team (Legal - Open Source Program Office)."
 )
 MAX_BULLET_WORDS = 60
@@ -255,7 +256,8 @@ def abstain_text(reason: str, analysis: Analysis | None) -> str:
     if reason == "out_of_scope" and analysis is not None and analysis.out_of_scope:
         topic = analysis.labels.get(analysis.out_of_scope, analysis.out_of_scope)
         return (
-            f"This is a question about {topic}, not about what a licence or our licensing policy says, so the "
+            f"This is a question about {topic}, not about what a licence or our licensing policy says, "
+            "so the "
             f"licensing corpus does not answer it. Please ask the team responsible for {topic}."
         )
     if reason == "not_in_corpus" and analysis is not None and analysis.unknown:
@@ -363,7 +365,8 @@ def answer(
             obligations, compatibility = checklist_for(analysis, kb)
     if compatibility:
         leads = [
-            f"OSADL compatibility, {c['subordinate']} inside a {c['leading']} work: {c.get('verdict') or 'not covered'}."
+            f"OSADL compatibility, {c['subordinate']} inside a {c['leading']} work: "
+            f"{c.get('verdict') or 'not covered'}."
             for c in compatibility
         ]
         body = "\n".join(leads) + "\n" + body

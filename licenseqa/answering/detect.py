@@ -3,8 +3,8 @@
 Names come from the index state (id, ``spdx``, ``title``, ``aliases`` of every
 document) plus generated variants ("GPL-3.0-only" -> "GPL-3.0", "GPL 3", "GPLv3",
 "GPL3") and the family names of the vocabulary (``knowledge/data/vocabulary.yaml``:
-"AGPL", "Affero", "OpenRAIL", "Llama", "Stable Diffusion license"). Matching is on normalised text, longest name first,
-so "LGPL 2.1" wins over "GPL" and "Llama 3.1" over "Llama".
+"AGPL", "Affero", "OpenRAIL", "Llama", "Stable Diffusion license"). Matching is on normalised text,
+longest name first, so "LGPL 2.1" wins over "GPL" and "Llama 3.1" over "Llama".
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def title_forms(title: str) -> list[str]:
     unversioned = re.sub(r"\s+v?\d+\.\d+(?:\.\d+)*$", "", bare).strip()
     if unversioned != bare and len(unversioned.split()) >= 2:
         forms.append(unversioned)
-    forms += [m for m in re.findall(r"\(([A-Za-z][A-Za-z0-9+]{1,9})\)", title) if sum(c.isalpha() for c in m) >= 2]
+    forms += [
+        m for m in re.findall(r"\(([A-Za-z][A-Za-z0-9+]{1,9})\)", title) if sum(c.isalpha() for c in m) >= 2
+    ]
     return forms
 
 

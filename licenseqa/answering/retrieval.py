@@ -57,7 +57,11 @@ EXPAND_WITH_SITUATION = True
 # headed "Definitions" or one that defines a term ("'Convey' means", "X shall mean")
 DEFINITION_PRIOR = 2.0
 _DEFINITION_HEADING = re.compile(r"\bdefinitions?\b|\binterpretation\b", re.I)
-_DEFINES = re.compile(r"[\"\u201c][^\"\u201d]{1,60}[\"\u201d],? (?:means|refers to|shall mean|is defined)\b|\bTo \u201c\w+\u201d", re.I)
+_DEFINES = re.compile(
+    r"[\"\u201c][^\"\u201d]{1,60}[\"\u201d],? (?:means|refers to|shall mean|is defined)\b"
+    r"|\bTo \u201c\w+\u201d",
+    re.I,
+)
 LEAD_SLOTS = 3
 OTHER_SLOTS = 2
 GUIDANCE = "guidance"
@@ -282,15 +286,26 @@ class Retriever:
 def _each_subject_first(
     ranked: list[tuple[int, float]], analysis: Analysis, snap: _Snapshot, named: list[str]
 ) -> list[tuple[int, float]]:
-    """With two or more subjects, the best clause of each subject first (in score order), then the rest:
-    a combination question is answered by both licences' terms, not by the one with more matching words."""
+    """The best clause of each named subject first (in score order), then the rest: the licence a question
+    names governs it, so a look-alike's clause (SSPL §13 for an AGPL question) never outranks it, and a
+    combination question is answered by both licences' terms, not by the one with more matching words."""
     subjects = [set(s.doc_ids) & set(named) for s in analysis.subjects]
     subjects = [s for s in subjects if s]
-    if len(subjects) < 2:
+    if not subjects:
         return ranked
     firsts: list[tuple[int, float]] = []
     for docs in subjects:
-        best = next((x for x in ranked if snap.clauses[x[0]].doc_id in docs and x not in firsts), None)
+        # a numbered clause of the subject: its operative terms (the property behind UNNUMBERED_PRIOR)
+        best = next(
+            (
+                x
+                for x in ranked
+                if snap.clauses[x[0]].doc_id in docs
+                and not snap.unnumbered_in_numbered[x[0]]
+                and x not in firsts
+            ),
+            None,
+        )
         if best is not None:
             firsts.append(best)
     firsts.sort(key=lambda x: -x[1])

@@ -1,4 +1,4 @@
-"""Licence keys known by name outside the corpus: the ScanCode LicenseDB index bundled in ``license-expression``.
+"""Licence keys known outside the corpus: the ScanCode LicenseDB index bundled in ``license-expression``.
 
 Used to tell "a licence we do not hold" (a ScanCode key exists) from "a name we do not know". The index
 (``license_expression/data/scancode-licensedb-index.json``, CC-BY-4.0, nexB Inc. and others) lists each

@@ -28,6 +28,7 @@ from licenseqa.errors import LicenseQAError
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
 USE_CASES = ("source", "binary", "network")
+SECTIONS = {"version", "activities", "forms", "out_of_scope", "generic_licence_words", "families"}
 
 
 class VocabularyError(LicenseQAError):

@@ -92,6 +92,8 @@ def render_answer(ans: Answer, index: int, browser: st.Page) -> None:
     """One answer with its citations; ``browser`` is the licence browser page the citations open."""
     for warning in ans.warnings:
         st.warning(warning)
+    if ans.analysis:
+        st.caption(md_escape(f"Understood: {ans.analysis['summary']}"))
     st.markdown(answer_html(ans.text), unsafe_allow_html=True)
     for c in ans.citations:
         heading = f" — {c.heading}" if c.heading else ""
@@ -153,9 +155,9 @@ def _citation_link(browser: st.Page) -> LinkFn:
 def _render_knowledge(ans: Answer, index: int, link: LinkFn) -> None:
     from licenseqa.knowledge.osadl import Knowledge
 
-    if ans.compatibility is not None:
+    for n, verdict in enumerate(ans.compatibility):
         with st.container(border=True):
-            render_compat(ans.compatibility, link, f"compat_{index}")
+            render_compat(verdict, link, f"compat_{index}_{n}")
     if ans.obligations is not None:
         with st.container(border=True):
             ob = ans.obligations
