@@ -83,8 +83,11 @@ def test_named_licence_is_not_crowded_out_by_siblings(retriever):
     for version in ("llama3.1", "llama3.2", "llama3.3"):
         name = version.replace("llama", "Llama ")
         ans = answer(f"May I use the Llama trademark when I redistribute a {name} model?", retriever)
-        top = [h.clause.doc_id for h in ans.retrieved[:5]]
-        assert top.count(version) >= 4, top
+        # two lanes: the licence slots of the top 5 (3 of them) all belong to the named version, no sibling;
+        # the other 2 are our guidance
+        top = [h.clause for h in ans.retrieved[:5]]
+        licence_top = [c.doc_id for c in top if c.kind != "guidance"]
+        assert licence_top == [version] * 3, licence_top
         assert ans.citations[0].doc_id == version
 
 
@@ -130,6 +133,8 @@ def test_ask_json_prints_exactly_one_object(full_index):
         "question",
         "answer",
         "abstained",
+        "abstain_reason",
+        "analysis",
         "citations",
         "retrieved",
         "timings_ms",
