@@ -17,11 +17,15 @@ pytestmark = pytest.mark.slow
 DEV = ROOT / "eval" / "dev.jsonl"
 
 
-def test_dev_copy_matches_shared():
-    shared = ROOT.parent / "shared" / "eval" / "dev.jsonl"
-    if shared.exists():  # CI and developer machines have ../shared; the copy must not drift
-        assert DEV.read_text(encoding="utf-8") == shared.read_text(encoding="utf-8")
-    assert len(load_gold(DEV)) == 41
+DEV2 = ROOT / "eval" / "dev2.jsonl"
+
+
+def test_dev_copies_match_shared():
+    for copy, n in ((DEV, 41), (DEV2, 120)):
+        shared = ROOT.parent / "shared" / "eval" / copy.name
+        if shared.exists():  # CI and developer machines have ../shared; the copies must not drift
+            assert copy.read_text(encoding="utf-8") == shared.read_text(encoding="utf-8"), copy.name
+        assert len(load_gold(copy)) == n
 
 
 def test_dev_evaluation_meets_the_bars(retriever):
@@ -29,13 +33,29 @@ def test_dev_evaluation_meets_the_bars(retriever):
     ours, naive, bm25 = report["systems"]
     m = ours["overall"]
     assert m["hit@k"] >= 0.95, m
+    assert m["licence_hit@k"] >= 0.95, m
     assert m["mrr"] >= 0.85, m
-    assert m["citation_hit"] >= 0.90, m
+    assert m["citation_hit"] >= 0.95, m
     assert ours["declined"] == ours["abstain_questions"] == 2
     assert ours["false_abstentions"] == 0
     # the baselines ran on the same corpus and are worse
     assert naive["overall"]["questions"] == bm25["overall"]["questions"] == m["questions"] == 39
     assert naive["overall"]["mrr"] < m["mrr"] and bm25["overall"]["mrr"] < m["mrr"]
+
+
+def test_dev2_evaluation_does_not_regress(retriever):
+    """dev2 (written the way people ask) is below the question-analysis issue's bars (hit@5, licence
+    hit@5 and citation hit >= 0.95, MRR >= 0.85): these are floors at the measured figures (our search is
+    exact, so the figures repeat), so that no change lowers them; raise them as the figures rise."""
+    report = run_evaluation(retriever, load_gold(DEV2), k=5, corpus_dir=None, baselines=False)
+    [ours] = report["systems"]
+    m = ours["overall"]
+    assert m["hit@k"] >= 0.727, m
+    assert m["licence_hit@k"] >= 0.72, m
+    assert m["mrr"] >= 0.599, m
+    assert m["citation_hit"] >= 0.69, m
+    assert ours["declined"] >= 9 and ours["declined_right_reason"] >= 9, ours
+    assert ours["false_abstentions"] == 0
 
 
 def test_section_tokens_rule():

@@ -354,15 +354,18 @@ def answer(
     started = time.perf_counter()
     text = validate_question(question)
     analysis = retriever.analyse(text)
-    retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds, analysis=analysis)
-    retrieved_at = time.perf_counter()
-    body, citations, abstain_reason = compose(text, retrieval)
+    kb = knowledge if knowledge is not None else default_knowledge()
     obligations: dict[str, Any] | None = None
     compatibility: tuple[dict[str, Any], ...] = ()
-    if retrieval.named and abstain_reason is None:
-        kb = knowledge if knowledge is not None else default_knowledge()
-        if kb is not None:
-            obligations, compatibility = checklist_for(analysis, kb)
+    if analysis.named and analysis.abstain_reason is None and kb is not None:
+        obligations, compatibility = checklist_for(analysis, kb)
+    # the clauses each compatibility verdict rests on steer retrieval (knowledge, not wording, finds them)
+    steer = tuple((c["doc_id"], c.get("section")) for v in compatibility for c in v.get("citations", []))
+    retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds, analysis=analysis, steer=steer)
+    retrieved_at = time.perf_counter()
+    body, citations, abstain_reason = compose(text, retrieval)
+    if abstain_reason is not None:
+        obligations, compatibility = None, ()
     if compatibility:
         leads = [
             f"OSADL compatibility, {c['subordinate']} inside a {c['leading']} work: "

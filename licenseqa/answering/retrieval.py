@@ -109,6 +109,9 @@ class _Snapshot:
             [bool(_DEFINITION_HEADING.search(c.heading or "") or _DEFINES.search(c.text)) for c in clauses]
         )
         self.guidance = self.kind_of == GUIDANCE
+        self.by_section: dict[tuple[str, str | None], list[int]] = {}
+        for i, c in enumerate(clauses):
+            self.by_section.setdefault((c.doc_id, c.section), []).append(i)
         self.bm25 = bm25s.BM25()
         corpus_tokens = bm25s.tokenize([c.embed_text for c in clauses], stopwords="en", show_progress=False)
         self.bm25.index(corpus_tokens, show_progress=False)
@@ -116,6 +119,13 @@ class _Snapshot:
             DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases)) for d in state.docs.values()
         )
         self.analyser = QuestionAnalyser(self.detector)
+
+    def positions(self, keys: Sequence[tuple[str, str | None]]) -> list[int]:
+        """Clause positions of (document id, section) keys, in the order given."""
+        out: list[int] = []
+        for doc_id, section in keys:
+            out += [i for i in self.by_section.get((doc_id, section), ()) if i not in out]
+        return out
 
     def top_dense(self, vector: Any, allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Exact cosine top-k among ``allowed`` clauses (vectors are stored normalised)."""
@@ -194,9 +204,12 @@ class Retriever:
         doc_ids: Sequence[str] | None = None,
         kinds: Sequence[str] | None = None,
         analysis: Analysis | None = None,
+        steer: Sequence[tuple[str, str | None]] = (),
     ) -> Retrieval:
         """Top ``k`` clauses in two lanes (module docstring); ``doc_ids`` / ``kinds`` restrict the search
-        (None or empty: no filter); ``analysis`` is the question model (computed here when not given)."""
+        (None or empty: no filter); ``analysis`` is the question model (computed here when not given);
+        ``steer`` lists (document id, section) clauses that reviewed knowledge ties to the question (the
+        clauses an OSADL compatibility verdict rests on): they are one more ranked list."""
         snap = self.snapshot()
         state = snap.state
         if analysis is None:
@@ -244,6 +257,8 @@ class Retriever:
             if named_mask is not None and (mask & named_mask).any():
                 add(snap.top_dense(vecs[-1], mask & named_mask, 30))
                 add([x for x in lexical if named_mask[x[0]]])
+            if steer:
+                add([(i, 0.0) for i in snap.positions(steer) if mask[i]])
             best = max((s for _, s in dense), default=0.0)
             return sorted(fused.items(), key=lambda x: -x[1]), best
 
