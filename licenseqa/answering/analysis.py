@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from licenseqa.answering.detect import LicenseDetector, Mention, normalise, remove_spans
-from licenseqa.knowledge.licensedb import keys_for_name
+from licenseqa.knowledge.licensedb import keys_for_name, version_key
 from licenseqa.knowledge.vocabulary import Term, Vocabulary
 
 _NEGATION = {"not", "never", "no", "t", "nothing", "without", "nor", "neither"}
@@ -218,23 +218,23 @@ def _distinct(found: list[Mention]) -> list[Mention]:
 
 
 def _newest_first(doc_ids: tuple[str, ...]) -> tuple[str, ...]:
-    def key(d: str) -> tuple[float, str]:
+    """Document ids by their first version number, highest first ("3.10" after "3.9" is newer)."""
+
+    def key(d: str) -> tuple[tuple[int, ...], str]:
         v = _DOC_VERSION.findall(d)
-        return (-float(v[0].split(".")[0] + "." + "".join(v[0].split(".")[1:] or ["0"])) if v else 0.0, d)
+        return (tuple(-int(n) for n in v[0].split(".")) if v else (), d)
 
     return tuple(sorted(doc_ids, key=key))
 
 
 def _same_version(asked: str, doc: str) -> bool:
-    a = re.sub(r"(\.0)+$", "", asked)
-    d = re.sub(r"(\.0)+$", "", doc)
+    """``2`` names ``2.1`` and ``2.0``; ``2.0`` equals ``2``; ``1.1`` does not name ``2.0``."""
+    a, d = version_key(asked), version_key(doc)
     return d == a or d.startswith(a + ".")
 
 
 def _activities(text: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
     spans = [(s, e, t.id) for t in terms for s, e in t.find(text)]
-    words_before = text.split()
-    del words_before
     out: list[str] = []
     for s, e, term_id in spans:
         if any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) and t2 != term_id for s2, e2, t2 in spans):

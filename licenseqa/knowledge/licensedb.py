@@ -66,12 +66,13 @@ def keys_for_name(words: list[str], version: str | None) -> tuple[str, ...]:
     for lk in licence_keys():
         if lk.words[0] != name[0] or not set(lk.words) <= set(name):
             continue
-        if version is not None and lk.version is not None and _norm(lk.version) != _norm(version):
+        if version is not None and lk.version is not None and version_key(lk.version) != version_key(version):
             continue
         found.append((len(lk.words), lk.key))
     best = max((n for n, _ in found), default=0)
     return tuple(sorted(k for n, k in found if n == best))[:5]
 
 
-def _norm(version: str) -> str:
+def version_key(version: str) -> str:
+    """A version without trailing ``.0`` parts, so that ``2.0`` and ``2`` compare equal."""
     return re.sub(r"(\.0)+$", "", version)
