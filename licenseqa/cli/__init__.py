@@ -1,7 +1,7 @@
 """The ``licenseqa`` command: argument parsing and one thin module per command.
 
 Owns: ``main`` (the console script), ``ask`` (``licenseqa ask``), ``corpus`` (``licenseqa corpus ...``),
-``evaluate`` (``licenseqa eval``). Each command parses its options, calls the job's package, prints one
+``evaluate`` (``licenseqa eval``), ``facts`` (``licenseqa facts``). Each command parses its options, calls the job's package, prints one
 format and sets the exit code. May import every package except ``ui`` (and never ``ingest``: ``licenseqa
 ingest`` runs it as its own process).
 """
@@ -71,8 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-baselines", action="store_true", help="skip the naive LangChain and BM25 baselines")
 
     from licenseqa.cli.corpus import add_corpus_parser
+    from licenseqa.cli.facts import add_facts_parser
 
     add_corpus_parser(sub)
+    add_facts_parser(sub)
     return parser
 
 
@@ -97,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             from licenseqa.cli.corpus import run_corpus
 
             return run_corpus(settings, args)
+        if args.command == "facts":
+            from licenseqa.cli.facts import run_facts
+
+            return run_facts(settings, args)
         if args.command == "eval":
             from licenseqa.cli.evaluate import run_eval_cli
 

@@ -3,7 +3,7 @@
 The data is ``data/vocabulary.yaml`` (reviewed like every knowledge file); this module loads it, checks it
 against the schema below and compiles each phrase into a matcher over normalised question text. The schema:
 
-- ``activities`` / ``forms`` / ``out_of_scope``: lists of terms ``{id, label, source, synonyms: [phrase]}``;
+- ``activities`` / ``obligations`` / ``forms`` / ``out_of_scope``: lists of terms ``{id, label, source, synonyms: [phrase]}``;
   an activity may add ``use_case`` (``source`` | ``binary`` | ``network``, the OSADL use case it selects),
   a form may add ``leading`` (words that open a question of that form);
 - ``generic_licence_words``: words that make a capitalised "... License" phrase generic;
@@ -28,7 +28,15 @@ from licenseqa.errors import LicenseQAError
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
 USE_CASES = ("source", "binary", "network")
-SECTIONS = {"version", "activities", "forms", "out_of_scope", "generic_licence_words", "families"}
+SECTIONS = {
+    "version",
+    "activities",
+    "obligations",
+    "forms",
+    "out_of_scope",
+    "generic_licence_words",
+    "families",
+}
 
 
 class VocabularyError(LicenseQAError):
@@ -55,6 +63,7 @@ class Term:
 @dataclass(frozen=True)
 class Vocabulary:
     activities: tuple[Term, ...]
+    obligations: tuple[Term, ...]
     forms: tuple[Term, ...]
     out_of_scope: tuple[Term, ...]
     generic_licence_words: frozenset[str]
@@ -135,14 +144,7 @@ def compile_vocabulary(data: dict[str, Any], normalise: Callable[[str], str] | N
     normalise = normalise or normalise_text
     if not isinstance(data, dict) or data.get("version") != 1:
         raise VocabularyError("The vocabulary must be a mapping with `version: 1`.")
-    unknown = set(data) - {
-        "version",
-        "activities",
-        "forms",
-        "out_of_scope",
-        "generic_licence_words",
-        "families",
-    }
+    unknown = set(data) - SECTIONS
     if unknown:
         raise VocabularyError(f"Unknown vocabulary sections: {', '.join(sorted(unknown))}.")
     families = data.get("families")
@@ -151,6 +153,7 @@ def compile_vocabulary(data: dict[str, Any], normalise: Callable[[str], str] | N
     fam = {normalise(str(k)): _strings(v, f"families.{k}") for k, v in families.items()}
     return Vocabulary(
         activities=_terms(data.get("activities"), "activities", normalise),
+        obligations=_terms(data.get("obligations"), "obligations", normalise),
         forms=_terms(data.get("forms"), "forms", normalise),
         out_of_scope=_terms(data.get("out_of_scope"), "out_of_scope", normalise),
         generic_licence_words=frozenset(

@@ -1,0 +1,187 @@
+"""``licenseqa facts ...``: a licence's cited facts, their validation, and two licences side by side.
+
+``licenseqa facts ID [--json]`` prints one licence's facts with their citations; ``licenseqa facts validate
+[--only ID ...] [--json]`` checks the schema of every facts file, that every corpus licence has one, and that
+every citation resolves in the index to a clause that contains its support phrase (exit 1 on a problem);
+``licenseqa facts compare A B [--json]`` puts two licences side by side and marks the rows that differ;
+``licenseqa facts clauses ID`` prints a document's clauses as the index holds them (what facts cite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from licenseqa.config import Settings
+from licenseqa.errors import InputError
+from licenseqa.knowledge.facts import FactsBook, LicenceFacts, check_citations, compare
+
+EFFECT_WORDS = {
+    "allowed": "can",
+    "allowed-if": "can, if",
+    "not-allowed": "cannot",
+    "not-triggered": "can (not triggered)",
+    "not-addressed": "not addressed",
+}
+
+
+def add_facts_parser(sub: Any) -> None:
+    """The ``facts`` subcommand of ``licenseqa``."""
+    facts = sub.add_parser(
+        "facts",
+        help="a licence's facts, each cited (`facts ID`, `facts validate`, `facts compare A B`)",
+        description="`licenseqa facts ID`, `licenseqa facts validate [--only ID]`, "
+        "`licenseqa facts compare A B`.",
+    )
+    facts.add_argument("target", metavar="ID|validate|compare", help="a document id, `validate`, `compare` or `clauses`")
+    facts.add_argument("more", nargs="*", metavar="ID", help="with compare: the two document ids")
+    facts.add_argument("--only", action="append", metavar="ID", help="validate: only these ids (repeatable)")
+    facts.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _corpus(settings: Settings) -> tuple[dict[str, str], list[Any]]:
+    """Document kinds and every clause of the index (the split the answers cite)."""
+    from licenseqa.index.store import ChromaStore
+
+    store = ChromaStore.open(settings)
+    state = store.require_state()
+    return {d.doc_id: d.kind for d in state.docs.values()}, store.live_clauses(state)
+
+
+def _licence_ids(kinds: dict[str, str]) -> list[str]:
+    return sorted(d for d, k in kinds.items() if k != "guidance")
+
+
+def run_facts(settings: Settings, args: argparse.Namespace) -> int:
+    if args.target == "validate":
+        return _validate(settings, args)
+    if args.target == "clauses":
+        return _clauses(settings, args)
+    book = FactsBook.load()
+    if args.target == "compare":
+        if len(args.more) != 2:
+            raise InputError("Usage: licenseqa facts compare A B (two document ids).")
+        a, b = (_get(book, x) for x in args.more)
+        rows = compare(a, b)
+        if args.json:
+            print(json.dumps({"a": a.doc_id, "b": b.doc_id, "rows": rows}, ensure_ascii=False))
+        else:
+            print("\n".join(render_compare(a, b, rows)))
+        return 0
+    if args.more:
+        raise InputError("Give one document id, e.g. `licenseqa facts Apache-2.0`.")
+    facts = _get(book, args.target)
+    if args.json:
+        print(json.dumps(facts.to_dict(), ensure_ascii=False))
+    else:
+        print("\n".join(render_facts(facts)))
+    return 0
+
+
+def _get(book: FactsBook, doc_id: str) -> LicenceFacts:
+    facts = book.get(doc_id)
+    if facts is None:
+        lower = {d.lower(): d for d in book.ids()}
+        facts = book.get(lower.get(doc_id.lower(), ""))
+    if facts is None:
+        near = [d for d in book.ids() if doc_id.lower()[:3] in d.lower()][:8]
+        hint = f" Did you mean: {', '.join(near)}?" if near else ""
+        raise InputError(f"No licence facts for {doc_id!r}.{hint}")
+    return facts
+
+
+def _clauses(settings: Settings, args: argparse.Namespace) -> int:
+    """The clauses of one document as the index holds them: what a fact's ``section`` and phrase refer to."""
+    if len(args.more) != 1:
+        raise InputError("Usage: licenseqa facts clauses ID (one document id).")
+    _, clauses = _corpus(settings)
+    own = [c for c in clauses if c.doc_id == args.more[0]]
+    if not own:
+        raise InputError(f"The index has no document {args.more[0]!r}.")
+    if args.json:
+        print(json.dumps([{"section": c.section, "heading": c.heading, "start_line": c.start_line,
+                           "end_line": c.end_line, "text": c.text} for c in own], ensure_ascii=False))
+        return 0
+    for c in own:
+        head = f"§{c.section}" if c.section else "(unnumbered: section null)"
+        print(f"--- {head} {c.heading or ''} lines {c.start_line}-{c.end_line}")
+        print(c.text)
+    return 0
+
+
+def _validate(settings: Settings, args: argparse.Namespace) -> int:
+    kinds, clauses = _corpus(settings)
+    problems: list[str] = []
+    try:
+        book = FactsBook.load(kinds=kinds)
+    except Exception as exc:  # FactsError lists every schema problem
+        problems.append(str(exc))
+        book = None
+    wanted = args.only or _licence_ids(kinds)
+    if book is not None:
+        missing = [d for d in wanted if d not in book]
+        problems += [f"{d}: no facts file (licenseqa/knowledge/data/facts/{d}.yaml)." for d in missing]
+        sub = FactsBook({d: f for d, f in book.facts.items() if d in wanted})
+        problems += check_citations(sub, clauses)
+        strays = [d for d in book.ids() if d not in kinds]
+        problems += [f"{d}: facts file for a document that is not in the corpus." for d in strays]
+    n_cites = sum(len(f.citations()) for f in book.facts.values() if f.doc_id in wanted) if book else 0
+    if args.json:
+        print(json.dumps({"ok": not problems, "licences": len(wanted), "citations": n_cites,
+                          "problems": problems}, ensure_ascii=False))
+    else:
+        for p in problems:
+            print(f"problem: {p}")
+        print(f"{len(wanted)} licences, {n_cites} citations: " + ("ok" if not problems else
+                                                                   f"{len(problems)} problems"))
+    return 0 if not problems else 1
+
+
+def _cites(cites: list[dict[str, Any]]) -> str:
+    return "; ".join(f"[{c['label']}: \"{c['phrase']}\"]" for c in cites)
+
+
+def render_facts(facts: LicenceFacts) -> list[str]:
+    """The text view: a header, then one line per activity (effect, plain words, citations), then terms."""
+    d = facts.to_dict()
+    lines = [f"{facts.doc_id}: {facts.summary}", f"copyleft scope: {facts.copyleft}"]
+    if facts.seeded_from:
+        lines.append("seeded from: " + ", ".join(facts.seeded_from) + " (and read from the licence text)")
+    lines.append("")
+    for act, f in d["activities"].items():
+        obligations = f" (obligations: {', '.join(f['obligations'])})" if f["obligations"] else ""
+        lines.append(f"- {act}: {EFFECT_WORDS[f['effect']]}{obligations}. {f['text']}")
+        if f["cite"]:
+            lines.append(f"    {_cites(f['cite'])}")
+    if d["terms"]:
+        lines.append("")
+        lines.append("terms:")
+        for topic, t in d["terms"].items():
+            value = f" [{t['value']}]" if t["value"] is not None else ""
+            state = "" if t["addressed"] else " (not addressed)"
+            lines.append(f"- {topic}{state}{value}: {t['text']}")
+            if t["cite"]:
+                lines.append(f"    {_cites(t['cite'])}")
+    return lines
+
+
+def render_compare(a: LicenceFacts, b: LicenceFacts, rows: list[dict[str, Any]]) -> list[str]:
+    """Two licences row by row; ``*`` marks a row that differs."""
+    lines = [f"{a.doc_id} vs {b.doc_id} (* = differs)"]
+    for r in rows:
+        mark = "*" if r["differs"] else " "
+
+        def cell(x: dict[str, Any] | None, kind: str = r["kind"]) -> str:
+            if x is None:
+                return "-"
+            if kind == "scope":
+                return str(x["text"])
+            if kind == "activity":
+                ob = f" ({', '.join(x['obligations'])})" if x["obligations"] else ""
+                return f"{EFFECT_WORDS[x['effect']]}{ob} {_cites(x['cite'])}".strip()
+            value = f" [{x['value']}]" if x.get("value") is not None else ""
+            return (x["text"] + value) if x["addressed"] else "not addressed"
+
+        lines.append(f"{mark} {r['row']}: {a.doc_id}: {cell(r['a'])} | {b.doc_id}: {cell(r['b'])}")
+    return lines
