@@ -111,22 +111,28 @@ def _clauses(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _validate(settings: Settings, args: argparse.Namespace) -> int:
+    from licenseqa.knowledge.facts import FACTS_DIR, FactsError, read_facts_file
+    from licenseqa.knowledge.vocabulary import Vocabulary
+
     kinds, clauses = _corpus(settings)
+    vocabulary = Vocabulary.load()
     problems: list[str] = []
-    try:
-        book = FactsBook.load(kinds=kinds)
-    except Exception as exc:  # FactsError lists every schema problem
-        problems.append(str(exc))
-        book = None
     wanted = args.only or _licence_ids(kinds)
-    if book is not None:
-        missing = [d for d in wanted if d not in book]
-        problems += [f"{d}: no facts file (licenseqa/knowledge/data/facts/{d}.yaml)." for d in missing]
-        sub = FactsBook({d: f for d, f in book.facts.items() if d in wanted})
-        problems += check_citations(sub, clauses)
-        strays = [d for d in book.ids() if d not in kinds]
+    found: dict[str, LicenceFacts] = {}
+    for doc_id in wanted:
+        path = FACTS_DIR / f"{doc_id}.yaml"
+        if not path.is_file():
+            problems.append(f"{doc_id}: no facts file (licenseqa/knowledge/data/facts/{doc_id}.yaml).")
+            continue
+        try:
+            found[doc_id] = read_facts_file(path, vocabulary, kinds.get(doc_id))
+        except FactsError as exc:
+            problems.append(str(exc))
+    problems += check_citations(FactsBook(found), clauses)
+    if not args.only:
+        strays = [p.stem for p in sorted(FACTS_DIR.glob("*.yaml")) if p.stem not in kinds]
         problems += [f"{d}: facts file for a document that is not in the corpus." for d in strays]
-    n_cites = sum(len(f.citations()) for f in book.facts.values() if f.doc_id in wanted) if book else 0
+    n_cites = sum(len(f.citations()) for f in found.values())
     if args.json:
         print(json.dumps({"ok": not problems, "licences": len(wanted), "citations": n_cites,
                           "problems": problems}, ensure_ascii=False))
