@@ -7,6 +7,7 @@ and line range.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import unicodedata
@@ -16,8 +17,13 @@ from typing import Any
 
 from licenseqa.answering.analysis import Analysis
 from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever
+from licenseqa.answering.verdict import Verdict, asked_sentences, decide, is_polar
+from licenseqa.answering.verdict import steer as facts_steer
 from licenseqa.errors import InputError
+from licenseqa.knowledge.build import DocumentLinker
+from licenseqa.knowledge.facts import FACTS_DIR, FactCitation, FactsBook, FactsError
 from licenseqa.knowledge.osadl import Knowledge
+from licenseqa.knowledge.vocabulary import Vocabulary
 from licenseqa.models import Answer, Citation, Clause, Hit
 
 MAX_QUESTION_CHARS = 4000
@@ -344,12 +350,14 @@ def answer(
     doc_ids: Sequence[str] | None = None,
     kinds: Sequence[str] | None = None,
     knowledge: Knowledge | None = None,
+    facts: FactsBook | None = None,
 ) -> Answer:
     """Answer ``question`` from the index behind ``retriever`` (extractive mode).
 
     When the question asks what a named licence requires, or whether two named licences
     combine, the OSADL checklist / compatibility verdict (``knowledge``, default: the
-    bundled data) is attached with its citations.
+    bundled data) is attached with its citations. A yes/no question the licence ``facts`` (default: the
+    bundled facts) decide starts with the verdict, each sentence cited (``answering.verdict``).
     """
     started = time.perf_counter()
     text = validate_question(question)
@@ -361,11 +369,22 @@ def answer(
         obligations, compatibility = checklist_for(analysis, kb)
     # the clauses each compatibility verdict rests on steer retrieval (knowledge, not wording, finds them)
     steer = tuple((c["doc_id"], c.get("section")) for v in compatibility for c in v.get("citations", []))
+    book = facts if facts is not None else default_facts()
+    if book is not None and analysis.abstain_reason is None:
+        steer += tuple(k for k in facts_steer(analysis, book) if k not in steer)
     retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds, analysis=analysis, steer=steer)
     retrieved_at = time.perf_counter()
     body, citations, abstain_reason = compose(text, retrieval)
+    verdict_out: dict[str, Any] | None = None
     if abstain_reason is not None:
         obligations, compatibility = None, ()
+    elif book is not None:
+        verdict = decide(analysis, book, Vocabulary.load(), compatibility)
+        if verdict is not None:
+            lead, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
+            body = lead + "\n\n" + body
+        elif analysis.subjects and is_polar(asked_sentences(text)):
+            body = NO_VERDICT + "\n\n" + body
     if compatibility:
         leads = [
             f"OSADL compatibility, {c['subordinate']} inside a {c['leading']} work: "
@@ -396,12 +415,91 @@ def answer(
         compatibility=compatibility,
         analysis=analysis.to_dict(),
         abstain_reason=abstain_reason,
+        verdict=verdict_out,
         timings_ms={
             "retrieve": round((retrieved_at - started) * 1000, 2),
             "compose": round((done - retrieved_at) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         },
     )
+
+
+NO_VERDICT = (
+    "The licence facts do not decide this question, so there is no yes or no here; "
+    "the clauses below are the most relevant."
+)
+
+
+def default_facts() -> FactsBook | None:
+    """The bundled licence facts, or None when there are none (the answers stay extractive)."""
+    try:
+        return FactsBook.load(FACTS_DIR) if any(FACTS_DIR.glob("*.yaml")) else None
+    except FactsError:
+        logging.getLogger(__name__).warning("licence facts do not validate; verdicts are off", exc_info=True)
+        return None
+
+
+def _verdict_lead(
+    verdict: Verdict, citations: tuple[Citation, ...], retriever: Retriever
+) -> tuple[str, tuple[Citation, ...], dict[str, Any]]:
+    """The verdict's sentences with citation numbers; fact clauses not yet cited are appended."""
+    cites = list(citations)
+
+    def number(fc: FactCitation) -> int | None:
+        for c in cites:
+            same = c.doc_id == fc.doc and (c.section or None) == (fc.section or None)
+            if same and (fc.section is not None or not fc.phrase or _norm(fc.phrase) in _norm(c.quote)):
+                return c.n
+        own = (
+            retriever.clauses_of(fc.doc, fc.section)
+            if fc.section
+            else [c for c in retriever.clauses_of(fc.doc) if not c.section]
+        )
+        found = DocumentLinker(own).cite_phrase(fc.phrase) if own and fc.phrase else None
+        if found is None:
+            return None
+        clause = next(c for c in own if c.start_line == found["start_line"])
+        n = len(cites) + 1
+        cites.append(
+            Citation(
+                n=n,
+                doc_id=clause.doc_id,
+                title=clause.title,
+                section=clause.section,
+                heading=clause.heading,
+                quote=found["quote"],
+                source=clause.source,
+                start_line=found["start_line"],
+                end_line=found["end_line"],
+            )
+        )
+        return n
+
+    parts = [WORDS[verdict.value]]
+    all_ns: list[int] = []
+    for sentence in verdict.sentences:
+        ns = [n for n in (number(c) for c in sentence.cite) if n is not None]
+        ns = list(dict.fromkeys(ns))
+        all_ns += [n for n in ns if n not in all_ns]
+        marks = "".join(f" [{n}]" for n in ns)
+        parts.append(sentence.text.rstrip() + marks)
+    text = " ".join(parts)
+    out = {
+        "value": verdict.value,
+        "text": text,
+        "citations": all_ns,
+        "asks": verdict.asks,
+        "activities": list(verdict.activities),
+        "obligations": list(verdict.obligations),
+    }
+    return text, tuple(cites), out
+
+
+WORDS = {"yes": "Yes.", "no": "No.", "conditional": "It depends."}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def default_knowledge() -> Knowledge | None:
@@ -489,6 +587,7 @@ def _answer_dict(ans: Answer) -> dict[str, object]:
         "corpus_version": ans.corpus_version,
         "mode": ans.mode,
         "warnings": list(ans.warnings),
+        "verdict": ans.verdict,
     }
 
 

@@ -192,6 +192,13 @@ class Retriever:
     def state(self) -> IndexState:
         return self.snapshot().state
 
+    def clauses_of(self, doc_id: str, section: str | None = None) -> list[Clause]:
+        """The clauses of one document (of one section when given), in document order."""
+        snap = self.snapshot()
+        if section is not None:
+            return [snap.clauses[i] for i in snap.by_section.get((doc_id, section), ())]
+        return [c for c in snap.clauses if c.doc_id == doc_id]
+
     def analyse(self, question: str) -> Analysis:
         """The question model of ``question`` against the current corpus (see ``answering.analysis``)."""
         return self.snapshot().analyser.analyse(question)

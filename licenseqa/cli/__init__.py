@@ -1,9 +1,9 @@
 """The ``licenseqa`` command: argument parsing and one thin module per command.
 
 Owns: ``main`` (the console script), ``ask`` (``licenseqa ask``), ``corpus`` (``licenseqa corpus ...``),
-``evaluate`` (``licenseqa eval``), ``facts`` (``licenseqa facts``). Each command parses its options, calls the job's package, prints one
-format and sets the exit code. May import every package except ``ui`` (and never ``ingest``: ``licenseqa
-ingest`` runs it as its own process).
+``evaluate`` (``licenseqa eval``), ``facts`` (``licenseqa facts``). Each command parses its options, calls
+the job's package, prints one format and sets the exit code. May import every package except ``ui`` (and
+never ``ingest``: ``licenseqa ingest`` runs it as its own process).
 """
 
 from __future__ import annotations

@@ -34,7 +34,9 @@ def add_facts_parser(sub: Any) -> None:
         description="`licenseqa facts ID`, `licenseqa facts validate [--only ID]`, "
         "`licenseqa facts compare A B`.",
     )
-    facts.add_argument("target", metavar="ID|validate|compare", help="a document id, `validate`, `compare` or `clauses`")
+    facts.add_argument(
+        "target", metavar="ID|validate|compare", help="a document id, `validate`, `compare` or `clauses`"
+    )
     facts.add_argument("more", nargs="*", metavar="ID", help="with compare: the two document ids")
     facts.add_argument("--only", action="append", metavar="ID", help="validate: only these ids (repeatable)")
     facts.add_argument("--json", action="store_true", help="print one JSON object")
@@ -100,8 +102,21 @@ def _clauses(settings: Settings, args: argparse.Namespace) -> int:
     if not own:
         raise InputError(f"The index has no document {args.more[0]!r}.")
     if args.json:
-        print(json.dumps([{"section": c.section, "heading": c.heading, "start_line": c.start_line,
-                           "end_line": c.end_line, "text": c.text} for c in own], ensure_ascii=False))
+        print(
+            json.dumps(
+                [
+                    {
+                        "section": c.section,
+                        "heading": c.heading,
+                        "start_line": c.start_line,
+                        "end_line": c.end_line,
+                        "text": c.text,
+                    }
+                    for c in own
+                ],
+                ensure_ascii=False,
+            )
+        )
         return 0
     for c in own:
         head = f"§{c.section}" if c.section else "(unnumbered: section null)"
@@ -134,18 +149,24 @@ def _validate(settings: Settings, args: argparse.Namespace) -> int:
         problems += [f"{d}: facts file for a document that is not in the corpus." for d in strays]
     n_cites = sum(len(f.citations()) for f in found.values())
     if args.json:
-        print(json.dumps({"ok": not problems, "licences": len(wanted), "citations": n_cites,
-                          "problems": problems}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"ok": not problems, "licences": len(wanted), "citations": n_cites, "problems": problems},
+                ensure_ascii=False,
+            )
+        )
     else:
         for p in problems:
             print(f"problem: {p}")
-        print(f"{len(wanted)} licences, {n_cites} citations: " + ("ok" if not problems else
-                                                                   f"{len(problems)} problems"))
+        print(
+            f"{len(wanted)} licences, {n_cites} citations: "
+            + ("ok" if not problems else f"{len(problems)} problems")
+        )
     return 0 if not problems else 1
 
 
 def _cites(cites: list[dict[str, Any]]) -> str:
-    return "; ".join(f"[{c['label']}: \"{c['phrase']}\"]" for c in cites)
+    return "; ".join(f'[{c["label"]}: "{c["phrase"]}"]' for c in cites)
 
 
 def render_facts(facts: LicenceFacts) -> list[str]:

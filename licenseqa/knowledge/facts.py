@@ -139,7 +139,7 @@ class LicenceFacts:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape: ``{"id", "copyleft", "summary", "seeded_from", "activities": {id: {...}}, "terms"}``."""
+        """JSON shape: ``{"id", "copyleft", "summary", "seeded_from", "activities": {id: {..}}, "terms"}``."""
         return {
             "id": self.doc_id,
             "copyleft": self.copyleft,
@@ -194,7 +194,7 @@ def _cites(raw: Any, where: str, doc_id: str, problems: list[str]) -> tuple[Fact
             continue
         section = c.get("section")
         if section is not None and not isinstance(section, str | int | float):
-            problems.append(f"{w}.section must be a label such as \"4(d)\" or null.")
+            problems.append(f'{w}.section must be a label such as "4(d)" or null.')
             continue
         phrase = _text(c.get("phrase"), f"{w}.phrase", problems)
         if phrase and len(phrase.split()) < 3:
@@ -380,9 +380,7 @@ def resolve(citation: FactCitation, clauses: Iterable[Clause]) -> dict[str, Any]
     (``doc_id, section, heading, source, start_line, end_line, quote``), or None when the clause with that
     section does not contain the phrase."""
     own = [
-        c
-        for c in clauses
-        if c.doc_id == citation.doc and (c.section or None) == (citation.section or None)
+        c for c in clauses if c.doc_id == citation.doc and (c.section or None) == (citation.section or None)
     ]
     if not own:
         return None
@@ -428,8 +426,13 @@ def compare(a: LicenceFacts, b: LicenceFacts) -> list[dict[str, Any]]:
     """Side by side, one row per activity and term topic: ``{"row", "kind", "a", "b", "differs"}`` where
     ``a``/``b`` are ``{"effect" | "addressed", "text", "obligations", "cite"}`` (None when absent)."""
     rows: list[dict[str, Any]] = [
-        {"row": "copyleft", "kind": "scope", "a": {"text": a.copyleft}, "b": {"text": b.copyleft},
-         "differs": a.copyleft != b.copyleft},
+        {
+            "row": "copyleft",
+            "kind": "scope",
+            "a": {"text": a.copyleft},
+            "b": {"text": b.copyleft},
+            "differs": a.copyleft != b.copyleft,
+        },
     ]
     da, db = a.to_dict(), b.to_dict()
     for act in da["activities"].keys() | db["activities"].keys():
@@ -439,12 +442,18 @@ def compare(a: LicenceFacts, b: LicenceFacts) -> list[dict[str, Any]]:
         rows.append({"row": act, "kind": "activity", "a": fa, "b": fb, "differs": key_a != key_b})
     for topic in da["terms"].keys() | db["terms"].keys():
         fa, fb = da["terms"].get(topic), db["terms"].get(topic)
-        differs = (fa or {}).get("addressed") != (fb or {}).get("addressed") or (fa or {}).get(
-            "value"
-        ) != (fb or {}).get("value") or ((fa or {}).get("text") != (fb or {}).get("text"))
+        differs = (
+            (fa or {}).get("addressed") != (fb or {}).get("addressed")
+            or (fa or {}).get("value") != (fb or {}).get("value")
+            or ((fa or {}).get("text") != (fb or {}).get("text"))
+        )
         rows.append({"row": topic, "kind": "term", "a": fa, "b": fb, "differs": differs})
     order = {t.id: i for i, t in enumerate(Vocabulary.load().activities)}
     topics = {t: i for i, t in enumerate(MODEL_TOPICS + DATA_TOPICS)}
-    rows.sort(key=lambda r: ({"scope": 0, "activity": 1, "term": 2}[r["kind"]],
-                             order.get(r["row"], topics.get(r["row"], 99))))
+    rows.sort(
+        key=lambda r: (
+            {"scope": 0, "activity": 1, "term": 2}[r["kind"]],
+            order.get(r["row"], topics.get(r["row"], 99)),
+        )
+    )
     return rows

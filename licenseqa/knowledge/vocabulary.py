@@ -3,7 +3,8 @@
 The data is ``data/vocabulary.yaml`` (reviewed like every knowledge file); this module loads it, checks it
 against the schema below and compiles each phrase into a matcher over normalised question text. The schema:
 
-- ``activities`` / ``obligations`` / ``forms`` / ``out_of_scope``: lists of terms ``{id, label, source, synonyms: [phrase]}``;
+- ``activities`` / ``obligations`` / ``asks`` / ``forms`` / ``out_of_scope``: lists of terms
+  ``{id, label, source, synonyms: [phrase]}``;
   an activity may add ``use_case`` (``source`` | ``binary`` | ``network``, the OSADL use case it selects),
   a form may add ``leading`` (words that open a question of that form);
 - ``generic_licence_words``: words that make a capitalised "... License" phrase generic;
@@ -32,6 +33,7 @@ SECTIONS = {
     "version",
     "activities",
     "obligations",
+    "asks",
     "forms",
     "out_of_scope",
     "generic_licence_words",
@@ -64,6 +66,7 @@ class Term:
 class Vocabulary:
     activities: tuple[Term, ...]
     obligations: tuple[Term, ...]
+    asks: tuple[Term, ...]
     forms: tuple[Term, ...]
     out_of_scope: tuple[Term, ...]
     generic_licence_words: frozenset[str]
@@ -154,6 +157,7 @@ def compile_vocabulary(data: dict[str, Any], normalise: Callable[[str], str] | N
     return Vocabulary(
         activities=_terms(data.get("activities"), "activities", normalise),
         obligations=_terms(data.get("obligations"), "obligations", normalise),
+        asks=_terms(data.get("asks"), "asks", normalise),
         forms=_terms(data.get("forms"), "forms", normalise),
         out_of_scope=_terms(data.get("out_of_scope"), "out_of_scope", normalise),
         generic_licence_words=frozenset(
