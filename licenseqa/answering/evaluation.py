@@ -50,6 +50,7 @@ class Gold:
     abstain: bool
     topic: str
     abstain_reason: str | None = None
+    verdict: tuple[str, ...] = ()  # accepted verdict values of a yes/no question (empty: not graded)
 
 
 def load_gold(path: Path) -> list[Gold]:
@@ -72,6 +73,7 @@ def load_gold(path: Path) -> list[Gold]:
                     bool(obj.get("abstain")),
                     str(obj.get("topic", "-")),
                     obj.get("abstain_reason"),
+                    tuple(str(v) for v in obj.get("verdict") or ()),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
@@ -129,6 +131,22 @@ class SystemResult:
     abstain_total: int = 0
     topics: list[str] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
+    # per graded yes/no question: (topic, "right" | "wrong" | "none")
+    verdicts: list[tuple[str, str]] = field(default_factory=list)
+
+    def verdict_metrics(self, topic: str | None = None) -> dict[str, Any]:
+        """``{"questions", "accuracy", "wrong_rate", "no_verdict"}`` over graded yes/no questions; a question
+        with no verdict counts as a miss (not as wrong)."""
+        got = [v for t, v in self.verdicts if topic is None or t == topic]
+        n = len(got)
+        if not n:
+            return {"questions": 0}
+        return {
+            "questions": n,
+            "accuracy": round(got.count("right") / n, 3),
+            "wrong_rate": round(got.count("wrong") / n, 3),
+            "no_verdict": got.count("none"),
+        }
 
     def metrics(self, mask: Sequence[bool] | None = None) -> dict[str, Any]:
         idx = [i for i in range(len(self.ranks)) if mask is None or mask[i]]
@@ -186,6 +204,11 @@ def evaluate_ours(retriever: Retriever, gold: list[Gold], k: int) -> SystemResul
                 res.declined_right_reason += int(ans.abstained and ans.abstain_reason == g.abstain_reason)
             continue
         res.topics.append(g.topic)
+        if g.verdict:
+            value = (ans.verdict or {}).get("value")
+            res.verdicts.append(
+                (g.topic, "none" if value is None else "right" if value in g.verdict else "wrong")
+            )
         res.false_abstentions += int(ans.abstained)
         hits = [(h.clause.doc_id, h.clause.section) for h in ans.retrieved]
         res.ranks.append(None if ans.abstained else _first_rank(hits, g, matcher, k, False))
@@ -315,6 +338,9 @@ def run_evaluation(
             "false_abstentions": sysres.false_abstentions,
             "per_topic": {t: sysres.metrics([x == t for x in sysres.topics]) for t in topics},
         }
+        if sysres.verdicts:
+            entry["verdicts"] = sysres.verdict_metrics()
+            entry["verdicts_per_topic"] = {t: sysres.verdict_metrics(t) for t in topics}
         if sysres.latencies_ms:
             lat = sorted(sysres.latencies_ms)
             entry["latency_ms"] = {"p50": round(lat[len(lat) // 2], 1), "max": round(lat[-1], 1)}
@@ -365,6 +391,19 @@ def format_report(report: dict[str, Any]) -> str:
     for topic, m in systems[0]["per_topic"].items():
         cite = m.get("citation_hit", 0.0)
         lines.append(f"  {topic:<18} n={m['questions']:<3} {m['hit@k']:.3f} / {m['mrr']:.3f} / {cite:.3f}")
+    verdicts = systems[0].get("verdicts")
+    if verdicts:
+        lines.append("")
+        lines.append(
+            f"verdicts (ours): accuracy {verdicts['accuracy']:.3f}, wrong {verdicts['wrong_rate']:.3f}, "
+            f"no verdict {verdicts['no_verdict']} of {verdicts['questions']} yes/no questions"
+        )
+        for topic, m in systems[0]["verdicts_per_topic"].items():
+            if m.get("questions"):
+                lines.append(
+                    f"  {topic:<18} n={m['questions']:<3} accuracy {m['accuracy']:.3f}"
+                    f" / wrong {m['wrong_rate']:.3f}"
+                )
     lines.append("")
     for name, s in zip(names, systems, strict=True):
         lines.append(f"{name}: {s['name']}")
