@@ -30,7 +30,7 @@ from licenseqa.answering.detect import LicenseDetector, Mention, normalise, remo
 from licenseqa.knowledge.licensedb import keys_for_name, version_key
 from licenseqa.knowledge.vocabulary import Term, Vocabulary
 
-_NEGATION = {"not", "never", "no", "t", "nothing", "without", "nor", "neither"}
+_NEGATION = {"not", "never", "no", "t", "nothing", "without", "nor", "neither", "nobody", "none"}
 _NAME_RE = re.compile(
     r"((?:[A-Z][\w.+&']*[ -]){1,6}?)(?:Licen[cs]e|Terms of Use|Terms)\b"
     r"(?:[ -]+(?:v(?:ersion)?\s*)?(\d{1,2}(?:\.\d+)*)\b)?"
@@ -233,15 +233,32 @@ def _same_version(asked: str, doc: str) -> bool:
     return d == a or d.startswith(a + ".")
 
 
+_CONJUNCTIONS = {"and", "but", "or", "so", "then", "while", "because", "although", "though", "yet"}
+
+
+def _clause_before(text: str) -> list[str]:
+    """Up to six words before a mention, back to the nearest conjunction: the words a negation of the
+    mention sits in ("no user ever talks to it over a network"; not "we don't modify it and ship it")."""
+    words = text.split()[-6:]
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in _CONJUNCTIONS:
+            return words[i + 1 :]
+    return words
+
+
+def find_activities(text: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
+    """The activity ids mentioned in normalised ``text`` (longer mentions win, negated ones do not count)."""
+    return _activities(text, terms)
+
+
 def _activities(text: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
     spans = [(s, e, t.id) for t in terms for s, e in t.find(text)]
     out: list[str] = []
     for s, e, term_id in spans:
         if any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) and t2 != term_id for s2, e2, t2 in spans):
             continue  # inside a longer mention of another activity
-        before = text[:s].split()[-3:]
-        if _NEGATION & set(before) and not any(t2 == term_id and s2 < s for s2, _, t2 in spans if s2 != s):
-            continue
+        if _NEGATION & set(_clause_before(text[:s])):
+            continue  # negated here; a mention elsewhere that is not negated still counts
         if term_id not in out:
             out.append(term_id)
     order = [t.id for t in terms]

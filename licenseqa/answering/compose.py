@@ -383,7 +383,7 @@ def answer(
         if verdict is not None:
             lead, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
             body = lead + "\n\n" + body
-        elif analysis.subjects and is_polar(asked_sentences(text)):
+        elif analysis.subjects and is_polar(asked_sentences(text), text):
             body = NO_VERDICT + "\n\n" + body
     if compatibility:
         leads = [

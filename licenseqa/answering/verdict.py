@@ -25,6 +25,7 @@ each resting on the cited facts, never on the wording of one example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,10 @@ from licenseqa.knowledge.vocabulary import Vocabulary
 PERMITTED = ("allowed", "allowed-if", "not-triggered")
 # activities that name an obligation rather than a way of using the material
 OBLIGATION_ACTIVITIES = {"attribution"}
+# activities named by the verbs that also govern an obligation ("ship the notice", "publish our changes")
+VERB_ACTIVITIES = {"distribute-source", "distribute-binary", "include-in-work"}
+# activities whose conditions attach to conveying the result (they take the internal-use fact in-house)
+CONVEYING_CONDITIONED = {"modify", "static-linking", "dynamic-linking", "include-in-work"}
 # the activity whose fact speaks to an obligation when the question names no other activity
 STAND_IN = {
     "notice": "attribution",
@@ -77,17 +82,30 @@ class Verdict:
         return out
 
 
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|incl)\.", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")
+_DEMONSTRATIVE = {"that", "this", "it", "so"}
+
+
+def _raw_asked(question: str) -> list[str]:
+    text = _ABBREVIATIONS.sub(lambda m: m.group(1), question.strip())
+    parts = [p for p in re.split(r"(?<=[.?!])\s+", text) if p.rstrip().endswith("?")]
+    return parts or [text]
+
+
 def asked_sentences(question: str) -> list[str]:
-    """The normalised sentences that end with "?" (the whole question when none does)."""
-    import re
-
-    parts = [p for p in re.split(r"(?<=[.?!])\s+", question.strip()) if p.rstrip().endswith("?")]
-    return [normalise(p) for p in parts] or [normalise(question)]
+    """The normalised sentences that end with "?" (the whole question when none does); "e.g." and the like
+    do not end a sentence."""
+    return [normalise(p) for p in _raw_asked(question)]
 
 
-def is_polar(sentences: Sequence[str]) -> bool:
-    """A yes/no question: an asked sentence (or a clause after a comma / dash) opens with an auxiliary."""
-    for s in sentences:
+def is_polar(sentences: Sequence[str], question: str | None = None) -> bool:
+    """A yes/no question: an asked sentence, or a clause of it after a comma, colon or dash, opens with an
+    auxiliary ("Quick one: for Llama 2, do we need ...?"), or it ends with "allowed?" / "ok?" / "right?"."""
+    pieces = list(sentences)
+    if question is not None:
+        pieces += [normalise(c) for p in _raw_asked(question) for c in _CLAUSE_BREAK.split(p)]
+    for s in pieces:
         words = s.split()
         if words and words[0] in _YES_NO_LEADING:
             return True
@@ -96,11 +114,21 @@ def is_polar(sentences: Sequence[str]) -> bool:
     return False
 
 
+def is_anaphoric(sentences: Sequence[str]) -> bool:
+    """The asked sentence only points back at what the question described: short, with a demonstrative
+    ("Is that allowed?", "Does the policy allow that?", "Allowed?")."""
+    words = " ".join(sentences).split()
+    return len(words) <= 8 and (bool(_DEMONSTRATIVE & set(words)) or len(words) <= 2)
+
+
 def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tuple[str, ...]]:
-    """(``permission`` | ``obligation`` | ``avoid``, obligation ids named in the asked sentences)."""
+    """(``permission`` | ``obligation`` | ``avoid`` | ``sufficiency``, obligation ids named in the asked
+    sentences)."""
     text = " ".join(sentences)
     named = tuple(t.id for t in vocabulary.obligations if t.find(text))
     found = {t.id for t in vocabulary.asks if t.find(text)}
+    if "sufficiency" in found:
+        return "sufficiency", named
     opens_with_can = any(s.split()[:1] and s.split()[0] in {"can", "could", "may"} for s in sentences)
     if "avoid" in found and (opens_with_can or "obligation" not in found):
         return "avoid", named
@@ -109,18 +137,61 @@ def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tu
     return "permission", named
 
 
-def situation(analysis: Analysis, obligations: Sequence[str]) -> tuple[str, ...]:
-    acts = tuple(a for a in analysis.activities if a not in OBLIGATION_ACTIVITIES)
+def _without_obligation_verbs(text: str, vocabulary: Vocabulary) -> str:
+    """``text`` without the conveying verbs that govern an obligation mention two words or less after them:
+    in "ship the Notice file" or "publish our changes" the verb belongs to the obligation, not to the
+    situation."""
+    obligation_starts = [a for t in vocabulary.obligations for a, _ in t.find(text)]
+    if not obligation_starts:
+        return text
+    out = text
+    for term in vocabulary.activities:
+        if term.id not in VERB_ACTIVITIES:
+            continue
+        for start, end in term.find(text):
+            gap = [a for a in obligation_starts if a >= end and len(text[end:a].split()) <= 2]
+            if gap:
+                out = out[:start] + " " * (end - start) + out[end:]
+    return out
+
+
+def situation(
+    analysis: Analysis,
+    sentences: Sequence[str],
+    asks: str,
+    obligations: Sequence[str],
+    vocabulary: Vocabulary,
+) -> tuple[str, ...]:
+    """The activities the verdict is about (module docstring, rule 2)."""
+    from licenseqa.answering.analysis import find_activities
+
+    def acts_in(text: str) -> tuple[str, ...]:
+        found = find_activities(_without_obligation_verbs(text, vocabulary), vocabulary.activities)
+        return tuple(a for a in found if a not in OBLIGATION_ACTIVITIES)
+
+    acts = acts_in(" ".join(sentences))
+    if not acts and (asks in ("obligation", "avoid") or is_anaphoric(sentences)):
+        acts = acts_in(normalise(analysis.question))
+    if "network-service" in acts and "internal-use" in acts:
+        # others use it over the network: that is not in-house use, whatever else is kept in-house
+        acts = tuple(a for a in acts if a != "internal-use")
+    if "internal-use" in acts:
+        # in-house use conveys nothing: changing or linking the code in-house is part of that use
+        acts = tuple(a for a in acts if a not in CONVEYING_CONDITIONED)
     if acts:
         return acts
+    if asks == "permission":
+        return ()
     stand_in = [STAND_IN[o] for o in obligations if o in STAND_IN]
-    if stand_in:
-        return tuple(dict.fromkeys(stand_in))
-    return tuple(a for a in analysis.activities if a in OBLIGATION_ACTIVITIES)
+    return tuple(dict.fromkeys(stand_in))
+
+
+def _say(facts: LicenceFacts, found: Sequence[ActivityFact]) -> list[VerdictSentence]:
+    return [VerdictSentence(f"Under {facts.doc_id}: {f.text}", f.cite) for f in found[:2]]
 
 
 def _one_licence(
-    facts: LicenceFacts, asks: str, named: Sequence[str], acts: Sequence[str]
+    facts: LicenceFacts, asks: str, named: Sequence[str], acts: Sequence[str], own_work: bool
 ) -> tuple[str, list[VerdictSentence]] | None:
     """The value and sentences for one licence document, or None when its facts do not decide."""
     decided: list[ActivityFact] = [
@@ -130,28 +201,54 @@ def _one_licence(
     ]
     if not decided:
         return None
-    name = facts.doc_id
+    banned = [f for f in decided if f.effect == "not-allowed"]
     if asks == "permission":
-        banned = [f for f in decided if f.effect == "not-allowed"]
         if banned:
-            return "no", [VerdictSentence(f"Under {name}: {f.text}", f.cite) for f in banned[:2]]
-        return "yes", [VerdictSentence(f"Under {name}: {f.text}", f.cite) for f in decided[:2]]
-    carrying = [
-        f for f in decided if f.effect == "allowed-if" and (set(f.obligations) & set(named) or not named)
-    ]
+            return "no", _say(facts, banned)
+        return "yes", _say(facts, decided)
+    if not named:
+        return None  # which obligation is asked about (or to be avoided) is not said
+    else:
+        carrying = [f for f in decided if f.effect == "allowed-if" and set(f.obligations) & set(named)]
+    # the copyleft scope decides whether the asker's own, separate work is reached (same-licence / source)
+    reach = set(named) & {"same-licence", "source"}
+    if own_work and reach and facts.copyleft in ("none", "file", "library"):
+        scope = VerdictSentence(
+            f"Under {facts.doc_id} the copyleft scope is {facts.copyleft}: its terms do not reach your own, "
+            "separate code.",
+            tuple(c for f in decided[:1] for c in f.cite),
+        )
+        return ("yes" if asks == "avoid" else "no"), [scope, *_say(facts, decided)[:1]]
     if asks == "obligation":
         if carrying:
-            return "yes", [VerdictSentence(f"Under {name}: {f.text}", f.cite) for f in carrying[:2]]
-        if any(f.effect == "not-allowed" for f in decided):
+            return "yes", _say(facts, carrying)
+        if banned:
             return None
-        return "no", [VerdictSentence(f"Under {name}: {f.text}", f.cite) for f in decided[:2]]
+        return "no", _say(facts, decided)
     # avoid
     if carrying:
-        return "no", [VerdictSentence(f"Under {name}: {f.text}", f.cite) for f in carrying[:2]]
-    if any(f.effect == "not-allowed" for f in decided):
-        banned = [f for f in decided if f.effect == "not-allowed"]
-        return "no", [VerdictSentence(f"Under {name}: {f.text}", f.cite) for f in banned[:2]]
-    return "yes", [VerdictSentence(f"Under {name}: {f.text}", f.cite) for f in decided[:2]]
+        return "no", _say(facts, carrying)
+    if banned:
+        return "no", _say(facts, banned)
+    return "yes", _say(facts, decided)
+
+
+def _restricts_uses(facts: LicenceFacts) -> bool:
+    fact = facts.activities.get("use-restrictions")
+    return fact is not None and fact.effect == "not-allowed"
+
+
+def _relicensing_target(analysis: Analysis, sentences: Sequence[str]) -> str | None:
+    """The document id of a subject named right after "under" / "as" in an asked sentence ("publish it
+    under CC BY-SA", "relicense it as Apache 2.0"): the licence the material would move to."""
+    text = " ".join(sentences)
+    for subject in analysis.subjects[1:]:
+        name = normalise(subject.name)
+        for lead in ("under", "as", "to"):
+            for filler in ("", "plain ", "the ", "a "):
+                if f"{lead} {filler}{name}" in text:
+                    return subject.doc_ids[0]
+    return None
 
 
 def decide(
@@ -164,40 +261,53 @@ def decide(
     if analysis.abstain_reason or not analysis.subjects:
         return None
     sentences = asked_sentences(analysis.question)
-    if not is_polar(sentences) or analysis.form in ("compare", "define", "our-process"):
+    if not is_polar(sentences, analysis.question) or analysis.form in ("compare", "define", "our-process"):
         return None
     asks, named = read_asks(sentences, vocabulary)
+    if asks == "sufficiency":
+        return None  # whether one way of complying suffices is beyond what a fact states
     if analysis.combinations and compatibility and asks != "obligation":
         return _from_compat(compatibility, asks, named)
-    acts = situation(analysis, named)
+    subjects = list(analysis.subjects)
+    target = _relicensing_target(analysis, sentences)
+    if target is not None:
+        subjects = [s for s in subjects if target not in s.doc_ids]
+        asks, named = "avoid", tuple(dict.fromkeys((*named, "same-licence")))
+    acts = situation(analysis, sentences, asks, named, vocabulary)
     if not acts:
         return None
+    own_work = any(t.id == "own-work" and t.find(" ".join(sentences)) for t in vocabulary.asks)
     results: list[tuple[str, str, list[VerdictSentence]]] = []
-    for subject in analysis.subjects[:2]:
+    for subject in subjects:
         for doc_id in subject.doc_ids:
             facts = book.get(doc_id)
             if facts is None:
                 continue
-            got = _one_licence(facts, asks, named, acts)
+            if asks == "permission" and is_anaphoric(sentences) and _restricts_uses(facts):
+                continue  # a described use may be one of the restricted uses, which the facts only list
+            got = _one_licence(facts, asks, named, acts, own_work)
             if got is not None:
-                results.append((doc_id, *got))
-        if results:
-            break  # the first named subject governs; a second one is context
+                results.append((subject.name, doc_id, *got))  # type: ignore[arg-type]
     if not results:
         return None
-    values = {v for _, v, _ in results}
+    by_subject: dict[str, set[str]] = {}
+    for name, _, value, _ in results:  # type: ignore[misc]
+        by_subject.setdefault(name, set()).add(value)
+    if len(by_subject) > 1 and len({v for vs in by_subject.values() for v in vs}) > 1:
+        return None  # licences named side by side disagree and the question does not say which governs
+    values = {v for _, _, v, _ in results}  # type: ignore[misc]
     value = values.pop() if len(values) == 1 else "conditional"
     said: list[VerdictSentence] = []
-    for _, _, sents in results:
+    for *_, sents in results:
         for s in sents:
             if s.text not in [x.text for x in said]:
                 said.append(s)
-    if value == "conditional" and len(results) > 1:
+    if value == "conditional":
         said = [
             VerdictSentence(
-                f"{doc_id}: {WORD[v].rstrip('.').lower()}. " + s[0].text.split(": ", 1)[-1], s[0].cite
+                f"{doc_id}: {WORD[v].rstrip('.').lower()}. {ss[0].text.split(': ', 1)[-1]}", ss[0].cite
             )
-            for doc_id, v, s in results
+            for _, doc_id, v, ss in results  # type: ignore[misc]
         ]
     return Verdict(value, asks, tuple(said[:3]), tuple(named), tuple(acts))
 
