@@ -170,7 +170,7 @@ def situation(
         return tuple(a for a in found if a not in OBLIGATION_ACTIVITIES)
 
     acts = acts_in(" ".join(sentences))
-    if not acts and (asks in ("obligation", "avoid") or is_anaphoric(sentences)):
+    if not acts and asks in ("obligation", "avoid"):
         acts = acts_in(normalise(analysis.question))
     if "network-service" in acts and "internal-use" in acts:
         # others use it over the network: that is not in-house use, whatever else is kept in-house
