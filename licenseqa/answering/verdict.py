@@ -233,6 +233,23 @@ def _one_licence(
     return "yes", _say(facts, decided)
 
 
+def asks_about_own_work(text: str, vocabulary: Vocabulary) -> bool:
+    """The asker's own, separate work is what the question asks to keep free: an own-work mention ("our own
+    source files", "the rest of the application") four words or less before the avoid or obligation
+    mention it is the subject of ("... stay proprietary", "... covered by"), or four words or less after
+    the avoid mention it is the object of ("without opening our own code")."""
+    terms = {t.id: t for t in vocabulary.asks}
+    own = terms["own-work"].find(text)
+    if not own:
+        return False
+    asks = [span for t in ("avoid", "obligation") for span in terms[t].find(text)]
+    return any(
+        (oe <= a and len(text[oe:a].split()) <= 4) or (e <= os_ and len(text[e:os_].split()) <= 4)
+        for os_, oe in own
+        for a, e in asks
+    )
+
+
 def _restricts_uses(facts: LicenceFacts) -> bool:
     fact = facts.activities.get("use-restrictions")
     return fact is not None and fact.effect == "not-allowed"
@@ -276,7 +293,7 @@ def decide(
     acts = situation(analysis, sentences, asks, named, vocabulary)
     if not acts:
         return None
-    own_work = any(t.id == "own-work" and t.find(" ".join(sentences)) for t in vocabulary.asks)
+    own_work = asks_about_own_work(" ".join(sentences), vocabulary)
     results: list[tuple[str, str, list[VerdictSentence]]] = []
     for subject in subjects:
         for doc_id in subject.doc_ids:
