@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from licenseqa.answering.analysis import Analysis
@@ -40,6 +40,8 @@ PERMITTED = ("allowed", "allowed-if", "not-triggered")
 OBLIGATION_ACTIVITIES = {"attribution"}
 # activities named by the verbs that also govern an obligation ("ship the notice", "publish our changes")
 VERB_ACTIVITIES = {"distribute-source", "distribute-binary", "include-in-work"}
+# the distribution modes: the context an obligation question is read in
+MODES = {"internal-use", "distribute-source", "distribute-binary", "network-service"}
 # activities whose conditions attach to conveying the result (they take the internal-use fact in-house)
 CONVEYING_CONDITIONED = {"modify", "static-linking", "dynamic-linking", "include-in-work"}
 # the activity whose fact speaks to an obligation when the question names no other activity
@@ -48,6 +50,7 @@ STAND_IN = {
     "naming": "attribution",
     "separate-licence": "user-thresholds",
     "pass-terms": "use-restrictions",
+    "same-licence": "include-in-work",
 }
 COMPAT_VALUES = {"Yes": "yes", "No": "no", "Check dependency": "conditional"}
 WORD = {"yes": "Yes.", "no": "No.", "conditional": "It depends."}
@@ -85,6 +88,7 @@ class Verdict:
 _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|incl)\.", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")
 _DEMONSTRATIVE = {"that", "this", "it", "so"}
+_COMPARING = re.compile(r"\b(or|vs|versus|difference|differ|compared?|better|worse)\b")
 
 
 def _raw_asked(question: str) -> list[str]:
@@ -166,12 +170,19 @@ def situation(
     from licenseqa.answering.analysis import find_activities
 
     def acts_in(text: str) -> tuple[str, ...]:
-        found = find_activities(_without_obligation_verbs(text, vocabulary), vocabulary.activities)
+        found = find_activities(text, vocabulary.activities)
         return tuple(a for a in found if a not in OBLIGATION_ACTIVITIES)
 
-    acts = acts_in(" ".join(sentences))
-    if not acts and asks in ("obligation", "avoid"):
-        acts = acts_in(normalise(analysis.question))
+    asked = [_without_obligation_verbs(x, vocabulary) for x in sentences]
+    acts = acts_in(" ".join(asked))
+    if asks in ("obligation", "avoid"):
+        # whether an obligation applies depends on how the material is used or shipped, which the question
+        # usually says before it asks ("we never ship it, people use the portal online. Must we ...?")
+        whole = normalise(analysis.question)
+        for raw, stripped in zip(sentences, asked, strict=True):
+            whole = whole.replace(raw, stripped)
+        context = acts_in(whole)
+        acts = tuple(dict.fromkeys((*acts, *(a for a in context if a in MODES or not acts))))
     if "network-service" in acts and "internal-use" in acts:
         # others use it over the network: that is not in-house use, whatever else is kept in-house
         acts = tuple(a for a in acts if a != "internal-use")
@@ -186,6 +197,14 @@ def situation(
     return tuple(dict.fromkeys(stand_in))
 
 
+def _in_situation(fact: ActivityFact, acts: Sequence[str]) -> ActivityFact:
+    """``fact`` as it applies to the situation: obligations that need another activity (``requires``, e.g.
+    AGPL-3.0 §13 needs a modified version) are not triggered when that activity is not part of it."""
+    if fact.requires and not set(fact.requires) <= set(acts) and fact.effect == "allowed-if":
+        return replace(fact, effect="not-triggered", obligations=())
+    return fact
+
+
 def _say(facts: LicenceFacts, found: Sequence[ActivityFact]) -> list[VerdictSentence]:
     return [VerdictSentence(f"Under {facts.doc_id}: {f.text}", f.cite) for f in found[:2]]
 
@@ -195,7 +214,7 @@ def _one_licence(
 ) -> tuple[str, list[VerdictSentence]] | None:
     """The value and sentences for one licence document, or None when its facts do not decide."""
     decided: list[ActivityFact] = [
-        facts.activities[a]
+        _in_situation(facts.activities[a], acts)
         for a in acts
         if a in facts.activities and facts.activities[a].effect != "not-addressed"
     ]
@@ -278,12 +297,21 @@ def decide(
     if analysis.abstain_reason or not analysis.subjects:
         return None
     sentences = asked_sentences(analysis.question)
-    if not is_polar(sentences, analysis.question) or analysis.form in ("compare", "define", "our-process"):
+    if not is_polar(sentences, analysis.question) or analysis.form in ("define", "our-process"):
         return None
+    if analysis.form == "compare" and _COMPARING.search(" ".join(sentences)):
+        return None  # "MIT or Apache-2.0?" asks for a comparison, not a yes or no
     asks, named = read_asks(sentences, vocabulary)
     if asks == "sufficiency":
         return None  # whether one way of complying suffices is beyond what a fact states
-    if analysis.combinations and compatibility and asks != "obligation":
+    if asks == "avoid" and not named:
+        asks = "permission"  # "without asking them first": a circumstance, not an obligation to avoid
+    distinct = len({frozenset(s.doc_ids) for s in analysis.subjects}) == len(analysis.subjects) and not any(
+        set(a.doc_ids) & set(b.doc_ids)
+        for i, a in enumerate(analysis.subjects)
+        for b in analysis.subjects[i + 1 :]
+    )
+    if analysis.combinations and compatibility and asks != "obligation" and distinct:
         return _from_compat(compatibility, asks, named)
     subjects = list(analysis.subjects)
     target = _relicensing_target(analysis, sentences)
@@ -295,11 +323,13 @@ def decide(
         return None
     own_work = asks_about_own_work(" ".join(sentences), vocabulary)
     results: list[tuple[str, str, list[VerdictSentence]]] = []
+    seen: set[str] = set()
     for subject in subjects:
         for doc_id in subject.doc_ids:
             facts = book.get(doc_id)
-            if facts is None:
+            if facts is None or doc_id in seen:
                 continue
+            seen.add(doc_id)
             if asks == "permission" and is_anaphoric(sentences) and _restricts_uses(facts):
                 continue  # a described use may be one of the restricted uses, which the facts only list
             got = _one_licence(facts, asks, named, acts, own_work)
@@ -307,6 +337,10 @@ def decide(
                 results.append((subject.name, doc_id, *got))  # type: ignore[arg-type]
     if not results:
         return None
+    modifiers = [r for r in results if book.facts[r[1]].adds_to_base]  # type: ignore[misc]
+    if modifiers and len(modifiers) < len(results):
+        # an exception or added condition modifies its base licence: where it decides, it governs
+        results = modifiers
     by_subject: dict[str, set[str]] = {}
     for name, _, value, _ in results:  # type: ignore[misc]
         by_subject.setdefault(name, set()).add(value)

@@ -8,11 +8,15 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
                                    #   terms reach into code combined with it (copyleft scope)
     summary: "One plain sentence."
     seeded_from: [choosealicense, osadl]   # optional: sources besides the licence text
+    adds_to_base: true             # optional: an exception or additional condition that modifies a base
+                                   #   licence (Classpath, Commons Clause); its facts govern where they speak
     activities:                    # one entry for EVERY activity id of data/vocabulary.yaml
       distribute-binary:
         effect: allowed-if         # allowed | allowed-if | not-allowed | not-triggered | not-addressed
         text: "Give recipients a copy of the licence, keep the NOTICE file ..."   # plain words
         obligations: [notice, state-changes]   # obligation ids of the vocabulary that apply
+        requires: [modify]         # optional: the obligations apply only when these activities are part
+                                   #   of the situation too (AGPL-3.0 §13: a modified version)
         cite:                      # one or more; none only for not-addressed
           - section: "4(a)"        # the clause's section label as the splitter gives it, null if unnumbered
             phrase: "give any other recipients of the Work"   # occurs in that clause
@@ -108,6 +112,7 @@ class ActivityFact:
     text: str
     obligations: tuple[str, ...] = ()
     cite: tuple[FactCitation, ...] = ()
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class LicenceFacts:
     terms: Mapping[str, TermFact] = field(default_factory=dict)
     seeded_from: tuple[str, ...] = ()
     path: str = ""
+    adds_to_base: bool = False
 
     def citations(self) -> list[FactCitation]:
         out = [c for f in self.activities.values() for c in f.cite]
@@ -145,11 +151,13 @@ class LicenceFacts:
             "copyleft": self.copyleft,
             "summary": self.summary,
             "seeded_from": list(self.seeded_from),
+            "adds_to_base": self.adds_to_base,
             "activities": {
                 a: {
                     "effect": f.effect,
                     "text": f.text,
                     "obligations": list(f.obligations),
+                    "requires": list(f.requires),
                     "cite": [_cite_dict(c) for c in f.cite],
                 }
                 for a, f in self.activities.items()
@@ -213,7 +221,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
     problems: list[str] = []
     if not isinstance(data, dict):
         raise FactsError(f"{where}: a facts file must be a YAML mapping.")
-    unknown = set(data) - {"id", "copyleft", "summary", "seeded_from", "activities", "terms"}
+    unknown = set(data) - {"id", "copyleft", "summary", "seeded_from", "adds_to_base", "activities", "terms"}
     if unknown:
         problems.append(f"unknown keys: {', '.join(sorted(unknown))}.")
     doc_id = data.get("id")
@@ -245,8 +253,8 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         if raw is None:
             continue
         w = f"activities.{act}"
-        if not isinstance(raw, dict) or set(raw) - {"effect", "text", "obligations", "cite"}:
-            problems.append(f"{w} must be a mapping of effect, text, obligations, cite.")
+        if not isinstance(raw, dict) or set(raw) - {"effect", "text", "obligations", "cite", "requires"}:
+            problems.append(f"{w} must be a mapping of effect, text, obligations, requires, cite.")
             continue
         effect = raw.get("effect")
         if effect not in EFFECTS:
@@ -258,13 +266,22 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             obligations = []
         if effect == "allowed-if" and not obligations:
             problems.append(f"{w}: allowed-if needs the obligations it depends on.")
+        requires = raw.get("requires") or []
+        if not isinstance(requires, list) or set(requires) - set(wanted) or act in requires:
+            problems.append(f"{w}.requires must list other activity ids.")
+            requires = []
         cites = _cites(raw.get("cite"), w, doc_id, problems)
         if effect != "not-addressed" and not cites:
             problems.append(f"{w}: effect {effect} needs at least one citation.")
         if effect == "not-addressed" and cites:
             problems.append(f"{w}: a not-addressed fact cites nothing.")
         activities[act] = ActivityFact(
-            act, effect, _text(raw.get("text"), f"{w}.text", problems), tuple(obligations), cites
+            act,
+            effect,
+            _text(raw.get("text"), f"{w}.text", problems),
+            tuple(obligations),
+            cites,
+            tuple(requires),
         )
     terms: dict[str, TermFact] = {}
     raw_terms = data.get("terms") or {}
@@ -304,6 +321,10 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         terms[topic] = TermFact(
             str(topic), addressed, _text(raw.get("text"), f"{w}.text", problems), value, cites
         )
+    adds_to_base = data.get("adds_to_base", False)
+    if not isinstance(adds_to_base, bool):
+        problems.append("adds_to_base must be true or false.")
+        adds_to_base = False
     if problems:
         raise FactsError(f"{where}: " + " ".join(problems))
     return LicenceFacts(
@@ -314,6 +335,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         terms=terms,
         seeded_from=tuple(seeds),
         path=where,
+        adds_to_base=adds_to_base,
     )
 
 
