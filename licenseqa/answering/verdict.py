@@ -304,7 +304,8 @@ def decide(
     asks, named = read_asks(sentences, vocabulary)
     if asks == "sufficiency":
         return None  # whether one way of complying suffices is beyond what a fact states
-    if asks == "avoid" and not named:
+    circumstance = asks == "avoid" and not named
+    if circumstance:
         asks = "permission"  # "without asking them first": a circumstance, not an obligation to avoid
     distinct = len({frozenset(s.doc_ids) for s in analysis.subjects}) == len(analysis.subjects) and not any(
         set(a.doc_ids) & set(b.doc_ids)
@@ -330,8 +331,8 @@ def decide(
             if facts is None or doc_id in seen:
                 continue
             seen.add(doc_id)
-            if asks == "permission" and is_anaphoric(sentences) and _restricts_uses(facts):
-                continue  # a described use may be one of the restricted uses, which the facts only list
+            if asks == "permission" and (circumstance or is_anaphoric(sentences)) and _restricts_uses(facts):
+                continue  # the use described may be one of the restricted uses, which the facts only list
             got = _one_licence(facts, asks, named, acts, own_work)
             if got is not None:
                 results.append((subject.name, doc_id, *got))  # type: ignore[arg-type]
