@@ -87,6 +87,7 @@ class Verdict:
 
 _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|incl)\.", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")
+_WH = {"what", "which", "how", "who", "whom", "whose", "why"}  # not "when": "When we ship it, do we ...?"
 _DEMONSTRATIVE = {"that", "this", "it", "so"}
 _COMPARING = re.compile(r"\b(or|vs|versus|difference|differ|compared?|better|worse)\b")
 
@@ -106,6 +107,8 @@ def asked_sentences(question: str) -> list[str]:
 def is_polar(sentences: Sequence[str], question: str | None = None) -> bool:
     """A yes/no question: an asked sentence, or a clause of it after a comma, colon or dash, opens with an
     auxiliary ("Quick one: for Llama 2, do we need ...?"), or it ends with "allowed?" / "ok?" / "right?"."""
+    if any(s.split()[:1] and s.split()[0] in _WH for s in sentences):
+        return False  # "Which terms apply, and is that okay?" asks for an explanation first
     pieces = list(sentences)
     if question is not None:
         pieces += [normalise(c) for p in _raw_asked(question) for c in _CLAUSE_BREAK.split(p)]
@@ -153,6 +156,8 @@ def _without_obligation_verbs(text: str, vocabulary: Vocabulary) -> str:
         if term.id not in VERB_ACTIVITIES:
             continue
         for start, end in term.find(text):
+            if " " in text[start:end]:
+                continue  # a verb is one word ("ship", "publish", "include"); "into our" is not one
             gap = [a for a in obligation_starts if a >= end and len(text[end:a].split()) <= 2]
             if gap:
                 out = out[:start] + " " * (end - start) + out[end:]

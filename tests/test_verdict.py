@@ -1,0 +1,147 @@
+"""Verdict-first answers: a yes/no question the licence facts decide starts with a cited yes / no; the
+facts steer retrieval; questions the facts cannot decide say so and stay extractive.
+
+The questions here are our own, written from the field's vocabulary (not from the dev sets)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from licenseqa.answering.compose import NO_VERDICT, answer
+from licenseqa.answering.evaluation import load_gold, run_evaluation
+from licenseqa.answering.verdict import asked_sentences, is_polar, read_asks
+from licenseqa.knowledge.vocabulary import Vocabulary
+from tests.conftest import ROOT, run_cli
+
+OWN = ROOT / "eval" / "verdicts-own.jsonl"
+DEV2 = ROOT / "eval" / "dev2.jsonl"
+
+CASES = [
+    # (question, verdict, a clause the verdict must cite)
+    (
+        "Can we run a GPLv3 tool in our SaaS backend without releasing its source?",
+        "yes",
+        ("GPL-3.0-only", "0"),
+    ),
+    (
+        "Does offering a modified AGPL-3.0 service over the network oblige us to offer the source to users?",
+        "yes",
+        ("AGPL-3.0-only", "13"),
+    ),
+    ("We host an unmodified AGPL-3.0 database behind our SaaS. Must we publish its source?", "no", None),
+    (
+        "Do we have to keep the MIT copyright notice when we ship MIT code in our mobile app?",
+        "yes",
+        ("MIT", None),
+    ),
+    ("Under MIT-0, do we need to keep the copyright notice in our shipped binary?", "no", ("MIT-0", None)),
+    ("Can we use CC BY-NC 4.0 photos in a paid advertising campaign?", "no", None),
+    ("Is it OK to ship a modified CC BY-ND 4.0 diagram in our product manual?", "no", None),
+    ("Can we put Apache-2.0 code into our proprietary product?", "yes", ("Apache-2.0", None)),
+    (
+        "Can our own source files stay proprietary if we ship them next to modified MPL-2.0 files?",
+        "yes",
+        None,
+    ),
+    (
+        "Under GPL-2.0, if we violate the licence and then fix it, are our rights back automatically?",
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "value", "clause"), CASES)
+def test_verdict_first(retriever, question, value, clause):
+    ans = answer(question, retriever)
+    assert not ans.abstained
+    if value is None:
+        assert ans.verdict is None
+        return
+    assert ans.verdict is not None, ans.text
+    assert ans.verdict["value"] == value, ans.verdict
+    first = ans.text.split("\n", 1)[0]
+    assert first.startswith({"yes": "Yes.", "no": "No.", "conditional": "It depends."}[value])
+    # every verdict sentence is cited, and every number points at a citation of the answer
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", ans.verdict["text"])]
+    assert numbers and set(numbers) <= {c.n for c in ans.citations}
+    assert ans.verdict["citations"] == list(dict.fromkeys(numbers))
+    if clause is not None:
+        doc, section = clause
+        cited = [ans.citations[n - 1] for n in numbers]
+        assert any(c.doc_id == doc and (section is None or c.section == section) for c in cited), cited
+
+
+def test_facts_steer_the_governing_clause_into_the_citations(retriever):
+    """Worded without the licence's own terms, the question still cites the clause the fact rests on."""
+    ans = answer(
+        "Our team wants to run a tweaked AGPL analytics server for outside users. Must we share it?",
+        retriever,
+    )
+    assert any(c.doc_id == "AGPL-3.0-only" and c.section == "13" for c in ans.citations), ans.citations
+
+
+def test_questions_that_are_not_yes_no_get_no_verdict(retriever):
+    ans = answer("What does the Apache License 2.0 say about trademarks?", retriever)
+    assert ans.verdict is None and not ans.text.startswith(("Yes.", "No."))
+    assert NO_VERDICT not in ans.text
+
+
+def test_an_undecided_yes_no_question_says_so(retriever):
+    ans = answer(
+        "Is it enough to put a link to the source in our app's About screen for the GPL-3.0 parts?", retriever
+    )
+    assert ans.verdict is None and ans.text.startswith(NO_VERDICT)
+
+
+def test_reading_the_question():
+    voc = Vocabulary.load()
+
+    def asks(q: str) -> tuple[str, tuple[str, ...]]:
+        return read_asks(asked_sentences(q), voc)
+
+    assert asks("Do we have to include the licence text?") == ("obligation", ("notice",))
+    assert asks("Can the rest of our app stay proprietary?")[0] == "avoid"
+    assert asks("Can we sell it, e.g. as a paid download?") == ("permission", ())
+    assert is_polar(
+        asked_sentences("Quick one: for Llama 2, do we need a badge?"),
+        "Quick one: for Llama 2, do we need a badge?",
+    )
+    assert not is_polar(asked_sentences("Which licences allow this?"))
+
+
+def test_ask_json_has_the_verdict(full_index):
+    out = run_cli(
+        "ask", "--json", "Can we use CC BY-NC 4.0 photos in a paid advertising campaign?",
+        env={"LICENSEQA_INDEX_DIR": str(full_index)},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["verdict"]["value"] == "no" and data["verdict"]["citations"]
+    assert data["answer"].startswith("No.")
+
+
+def _verdicts(retriever, path: Path) -> dict:
+    report = run_evaluation(retriever, load_gold(path), k=5, corpus_dir=None, baselines=False)
+    return report["systems"][0]["verdicts"]
+
+
+def test_verdicts_on_our_own_set(retriever):
+    """Our own 48 yes/no questions (eval/verdicts-own.jsonl, written apart from the dev sets): floors at the
+    measured figures (accuracy 0.75, wrong 0.104); the issue's bars (0.85 / 0.05) are not met yet."""
+    v = _verdicts(retriever, OWN)
+    assert v["questions"] == 48
+    assert v["accuracy"] >= 0.75, v
+    assert v["wrong_rate"] <= 0.105, v
+
+
+def test_verdicts_on_dev2_do_not_regress(retriever):
+    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.373, wrong 0.088)."""
+    v = _verdicts(retriever, DEV2)
+    assert v["questions"] == 102
+    assert v["accuracy"] >= 0.373, v
+    assert v["wrong_rate"] <= 0.089, v
