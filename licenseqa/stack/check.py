@@ -1,0 +1,588 @@
+"""The stack check: each component's licence in the context, conflicts, the cumulative obligations.
+
+Per component (rules and their sources):
+
+- The resolved SPDX expression is put in disjunctive normal form; each ``OR`` option is a set of licences
+  that all apply (``AND``). The option that fits the context best is chosen, and the reason given: fewest
+  conflicts, then the mildest approval-policy category (``license-approval-policy`` §4: "If a package is
+  dual-licensed and one option is on this list, choose that option"), then fewest undetermined verdicts, then
+  no triggered copyleft, then the narrowest copyleft scope, then fewest licences.
+- ``WITH``: the exception's effect (``data/categories.yaml``, cited to the exception's text) narrows the
+  copyleft scope, e.g. Classpath-exception-2.0 lets independent modules be linked under any terms.
+- Copyleft trigger by distribution mode (``triggers`` in ``data/categories.yaml``): file, library and strong
+  copyleft are triggered by distribution (``source``, ``binary``); network copyleft (AGPL-3.0 §13) also
+  by a network service (``saas``); nothing is triggered ``internal``. A triggered strong or network
+  copyleft in a proprietary product is a conflict, cited to the licence's copyleft clause (OSADL).
+- An SPDX outbound licence: OSADL's matrix with the outbound licence leading and the component's licence
+  subordinate (``Knowledge.compat``): ``No`` is a conflict; ``Unknown``, ``Check dependency`` and a pair the
+  matrix does not cover ("not covered", never compatible) need review.
+- Between components: each triggered strong / network copyleft licence leads the combined work; every
+  other licence in the product is checked as its subordinate the same way.
+- Policy lane: the category of the licence's family in the mode's policy column (§3, §5), cited.
+- Obligations: the OSADL checklist of the mode (``source`` -> Source code delivery, ``binary`` -> Binary
+  delivery, ``saas`` -> Network service), items under "Software modification" only when modified, merged
+  across licences by their text, each naming its licences and component count, cited to the clause.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from licenseqa.errors import InputError
+from licenseqa.knowledge.osadl import Knowledge
+from licenseqa.stack.catalog import (
+    CATEGORY_RANK,
+    CATEGORY_TEXT,
+    DUAL_QUOTE,
+    NO_LICENSE_QUOTE,
+    SCOPE_RANK,
+    Catalog,
+    load_catalog,
+)
+from licenseqa.stack.context import MODE_TEXT, PROPRIETARY, CheckContext
+from licenseqa.stack.model import (
+    Component,
+    ComponentResult,
+    Conflict,
+    Inventory,
+    Obligation,
+    Resolution,
+    StackReport,
+)
+from licenseqa.stack.resolve import Resolver, licensing
+
+log = logging.getLogger(__name__)
+
+USE_CASE = {"source": "source", "binary": "binary", "saas": "network"}
+UNDETERMINED = ("Unknown", "Check dependency")
+MAX_OPTIONS = 32
+
+
+@dataclass(frozen=True)
+class Term:
+    """One licence of an option, with its exception (``GPL-2.0-only WITH Classpath-exception-2.0``)."""
+
+    license: str
+    exception: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.license} WITH {self.exception}" if self.exception else self.license
+
+
+@dataclass(frozen=True)
+class TermCheck:
+    """What one term means in the context (cached per term, mode, outbound and modified flag)."""
+
+    term: Term
+    scope: str
+    triggered: bool
+    category: str
+    family: str | None
+    conflicts: tuple[Conflict, ...]  # component field left empty; filled per component
+    undetermined: tuple[str, ...]
+    reasons: tuple[str, ...]
+    citations: tuple[dict[str, Any], ...]
+    obligations: tuple[tuple[str, str, dict[str, Any] | None], ...]  # (kind, text, citation)
+    approved: bool = False  # on the policy's section 4 list
+
+
+@dataclass(frozen=True)
+class OptionCheck:
+    terms: tuple[TermCheck, ...]
+    score: tuple[int, ...] = field(default=())
+
+    @property
+    def expression(self) -> str:
+        return " AND ".join(str(t.term) for t in self.terms)
+
+
+class StackChecker:
+    """Runs the check; holds the OSADL knowledge, the catalog, the resolver and per-term caches."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge | None = None,
+        catalog: Catalog | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
+        self.kb = knowledge or Knowledge.load()
+        self.catalog = catalog or load_catalog()
+        self.resolver = resolver or Resolver()
+        self._terms: dict[tuple[Term, str, str, bool], TermCheck] = {}
+        self._options: dict[str, list[tuple[Term, ...]]] = {}
+
+    # -- the report --------------------------------------------------------------------------------
+    def check(
+        self,
+        inventory: Inventory,
+        context: CheckContext,
+        progress: Callable[[Iterable[Component]], Iterable[Component]] | None = None,
+    ) -> StackReport:
+        """Check every component of ``inventory`` in ``context`` -> :class:`StackReport`."""
+        components = progress(inventory.components) if progress else inventory.components
+        results: list[ComponentResult] = []
+        chosen_terms: list[tuple[Component, tuple[TermCheck, ...], bool]] = []
+        conflicts: list[Conflict] = []
+        for component in components:
+            result, terms, found = self.check_component(component, context)
+            results.append(result)
+            conflicts.extend(found)
+            chosen_terms.append((component, terms, context.modified_for(component)))
+        between = self._between(chosen_terms, context)
+        if between:
+            conflicts.extend(between)
+            flagged = {c.component for c in between}
+            results = [self._mark_conflict(r, between) if r.component.key in flagged else r for r in results]
+        obligations = self._obligations(chosen_terms, results)
+        summary = {
+            "components": len(results),
+            "resolved": sum(1 for r in results if r.resolved),
+            "needs_review": sum(1 for r in results if r.status == "needs-review"),
+            "conflicts": sum(1 for r in results if r.status == "conflict"),
+            "not_allowed": sum(1 for r in results if r.status == "not-allowed"),
+            "mode": context.mode,
+            "outbound": context.outbound,
+        }
+        return StackReport(
+            summary=summary,
+            components=tuple(results),
+            obligations=tuple(obligations),
+            conflicts=tuple(conflicts),
+            notes=inventory.notes,
+        )
+
+    # -- one component ------------------------------------------------------------------------------
+    def check_component(
+        self, component: Component, context: CheckContext
+    ) -> tuple[ComponentResult, tuple[TermCheck, ...], list[Conflict]]:
+        resolution = self.resolver.resolve(component)
+        if resolution.expression is None:
+            return self._unresolved(component, resolution), (), []
+        modified = context.modified_for(component)
+        options = [
+            OptionCheck(tuple(self.term(t, context, modified) for t in opt))
+            for opt in self.options(resolution.expression)
+        ]
+        options = [replace(o, score=_score(o)) for o in options]
+        best = min(options, key=lambda o: o.score)
+        reasons: list[str] = list(resolution.notes)
+        citations: list[dict[str, Any]] = []
+        chosen = None
+        if len(options) > 1:
+            chosen = best.expression
+            why, cite = self._why(best, [o for o in options if o is not best], context)
+            reasons.append(f"{resolution.expression} is a choice (OR): {chosen} is taken; {why}")
+            citations.extend(cite)
+        conflicts = [replace(c, component=component.key) for t in best.terms for c in t.conflicts]
+        for t in best.terms:
+            reasons.extend(t.reasons)
+            citations.extend(t.citations)
+        worst = max((t.category for t in best.terms), key=CATEGORY_RANK.__getitem__)
+        status = "ok"
+        if conflicts:
+            status = "conflict"
+        elif worst == "not-allowed":
+            status = "not-allowed"
+        elif worst == "review" or any(t.undetermined for t in best.terms):
+            status = "needs-review"
+        status, decision_reason = self._decision(component, context, best, status)
+        if decision_reason:
+            reasons.append(decision_reason)
+        family = best.terms[0].family if len(best.terms) == 1 else None
+        result = ComponentResult(
+            component=component,
+            resolved=resolution.expression,
+            chosen=chosen,
+            licenses=tuple(str(t.term) for t in best.terms),
+            status=status,
+            reasons=tuple(reasons),
+            citations=_unique(citations),
+            category=worst,
+            family=family,
+        )
+        return result, best.terms, conflicts
+
+    def _unresolved(self, component: Component, resolution: Resolution) -> ComponentResult:
+        if resolution.unresolved:
+            texts = ", ".join(repr(u) for u in resolution.unresolved)
+            why = f"the declared licence {texts} does not resolve to an SPDX licence; review it"
+        else:
+            why = "no licence is declared in the file (nothing is fetched); find and record the licence"
+        role = dict(component.extra).get("role")
+        if role:
+            why = f"{role} of a card: {why}"
+        cite = self.catalog.section_citation("3", NO_LICENSE_QUOTE)
+        return ComponentResult(
+            component=component,
+            resolved=None,
+            chosen=None,
+            licenses=(),
+            status="needs-review",
+            reasons=(why, "our guidance does not allow unknown licences until a review records one"),
+            citations=(cite,),
+        )
+
+    def _decision(
+        self, component: Component, context: CheckContext, best: OptionCheck, status: str
+    ) -> tuple[str, str | None]:
+        decision = context.decision_for(component)
+        if decision is None or decision.decision is None:
+            return status, None
+        who = " ".join(x for x in (f"by {decision.by}" if decision.by else "", decision.date or "") if x)
+        record = f"decision '{decision.decision}' {who}".strip() + (
+            f": {decision.why}" if decision.why else ""
+        )
+        if decision.license and decision.license != best.expression:
+            return (
+                "needs-review",
+                f"{record} was for {decision.license}, but the licence is now {best.expression}",
+            )
+        if decision.mode and decision.mode != context.mode:
+            return status, f"{record} was for mode {decision.mode}, not {context.mode}; not applied"
+        if decision.decision == "not-allowed":
+            return ("conflict" if status == "conflict" else "not-allowed"), record
+        if status in ("needs-review", "not-allowed"):
+            return "ok", record
+        return status, record
+
+    # -- options and terms --------------------------------------------------------------------------
+    def options(self, expression: str) -> list[tuple[Term, ...]]:
+        """The OR options of ``expression`` (disjunctive normal form), each a tuple of terms."""
+        if expression in self._options:
+            return self._options[expression]
+        lic = licensing()
+        parsed = lic.parse(expression, validate=False)
+        if isinstance(parsed, lic.OR | lic.AND):
+            parsed = lic.dnf(parsed)
+        branches = list(parsed.args) if isinstance(parsed, lic.OR) else [parsed]
+        out: list[tuple[Term, ...]] = []
+        for branch in branches[:MAX_OPTIONS]:
+            symbols = list(branch.args) if isinstance(branch, lic.AND) else [branch]
+            out.append(tuple(_term(s) for s in symbols))
+        # keep the order the expression gives (dnf sorts), so ties go to the first option written
+        text = expression.replace("(", " ").replace(")", " ")
+        out.sort(key=lambda opt: min((text.find(t.license) for t in opt if t.license in text), default=0))
+        self._options[expression] = out
+        return out
+
+    def term(self, term: Term, context: CheckContext, modified: bool) -> TermCheck:
+        key = (term, context.mode, context.outbound, modified)
+        if key not in self._terms:
+            self._terms[key] = self._term(term, context, modified)
+        return self._terms[key]
+
+    def _term(self, term: Term, context: CheckContext, modified: bool) -> TermCheck:
+        mode, lic = context.mode, term.license
+        reasons: list[str] = []
+        citations: list[dict[str, Any]] = []
+        undetermined: list[str] = []
+        conflicts: list[Conflict] = []
+        family = self.catalog.family(lic)
+        scope = family.copyleft if family else self._osadl_scope(lic)
+        doc = self.doc_for(lic)
+        if term.exception:
+            effect = self.catalog.exceptions.get(term.exception)
+            if effect is None:
+                undetermined.append(
+                    f"the exception {term.exception} is not in our table; its effect needs review"
+                )
+            else:
+                if SCOPE_RANK[effect.copyleft_after] < SCOPE_RANK[scope]:
+                    scope = effect.copyleft_after
+                reasons.append(f"WITH {term.exception}: {effect.effect}")
+                if effect.citation.get("quote"):
+                    citations.append({**effect.citation, "source": f"corpus/licenses/{term.exception}.txt"})
+        triggered = self.catalog.triggered(scope, mode)
+        trigger_cite = self._trigger_citation(doc, scope, mode)
+        if scope != "none":
+            if triggered:
+                reasons.append(f"{lic}: {scope} copyleft, triggered by {MODE_TEXT[mode]}")
+            else:
+                reasons.append(f"{lic}: {scope} copyleft, not triggered by {MODE_TEXT[mode]}")
+            if trigger_cite:
+                citations.append(trigger_cite)
+        if context.outbound == PROPRIETARY:
+            if triggered and scope in ("strong", "network"):
+                conflicts.append(
+                    Conflict(
+                        component="",
+                        license=str(term),
+                        with_=PROPRIETARY,
+                        verdict="copyleft",
+                        explanation=(
+                            f"the {scope} copyleft of {lic} is triggered by {MODE_TEXT[mode]} and covers the "
+                            f"combined work, which then cannot be licensed as proprietary"
+                        ),
+                        citations=(trigger_cite,) if trigger_cite else (),
+                    )
+                )
+            elif triggered and scope == "library":
+                reasons.append(f"{lic}: fits a proprietary product when linked dynamically and replaceable")
+            elif triggered and scope == "file":
+                reasons.append(f"{lic}: its copyleft covers its own files; publish changes to them")
+        elif mode in ("source", "binary") or triggered:
+            if SCOPE_RANK[scope] < SCOPE_RANK["strong"] and term.exception:
+                reasons.append(f"{term.exception} leaves the outbound licence free for independent modules")
+            else:
+                verdict = self.verdict(context.outbound, lic)
+                if verdict["verdict"] == "No":
+                    conflicts.append(
+                        Conflict(
+                            component="",
+                            license=str(term),
+                            with_=context.outbound,
+                            verdict="No",
+                            explanation=verdict["explanation"],
+                            citations=tuple(verdict["citations"]),
+                        )
+                    )
+                elif verdict["verdict"] in (*UNDETERMINED, "not covered"):
+                    undetermined.append(
+                        f"{context.outbound} with {lic}: OSADL says {verdict['verdict']!r} "
+                        f"({verdict['explanation']})"
+                    )
+                    citations.extend(verdict["citations"])
+        cell = self.catalog.policy(lic, mode)
+        column = self.catalog.modes[mode].replace("-", " ")
+        text = CATEGORY_TEXT[cell.category] + (f": {cell.condition}" if cell.condition else "")
+        if cell.family is None:
+            reasons.append(f"{lic} is not in our licence categories: needs legal review")
+        else:
+            reasons.append(f"{lic} ({cell.family.replace('-', ' ')}) in a {column}: {text}")
+        citations.append(cell.citation)
+        obligations = self._term_obligations(doc, lic, mode, modified or (triggered and scope == "network"))
+        if mode in USE_CASE and doc is None:
+            reasons.append(f"OSADL has no obligations checklist for {lic}; its obligations are not listed")
+        return TermCheck(
+            term=term,
+            scope=scope,
+            triggered=triggered,
+            category=cell.category,
+            family=cell.family,
+            conflicts=tuple(conflicts),
+            undetermined=tuple(undetermined),
+            reasons=tuple(reasons),
+            citations=tuple(citations),
+            obligations=obligations,
+            approved=lic in self.catalog.approved and not term.exception,
+        )
+
+    # -- OSADL ----------------------------------------------------------------------------------------
+    def doc_for(self, licence: str) -> str | None:
+        """The corpus document with an OSADL checklist for ``licence`` (``-or-later`` -> ``-only``)."""
+        if licence in self.kb.checklists:
+            return licence
+        doc = self.kb.doc_of(licence)
+        if doc and doc in self.kb.checklists:
+            return doc
+        only = licence.replace("-or-later", "-only")
+        return only if only in self.kb.checklists else None
+
+    def _osadl_scope(self, licence: str) -> str:
+        doc = self.doc_for(licence)
+        copyleft = (self.kb.checklists.get(doc or "", {}).get("copyleft") or {}).get("value")
+        return "strong" if copyleft == "Yes" else "none"
+
+    def _trigger_citation(self, doc: str | None, scope: str, mode: str) -> dict[str, Any] | None:
+        if doc is None or scope == "none":
+            return None
+        checklist = self.kb.checklists[doc]
+        if scope == "network" and mode == "saas":
+            network = next((u for u in checklist["use_cases"] if u["name"].startswith("Network")), None)
+            if network and network.get("citation"):
+                return network["citation"]
+        copyleft = checklist.get("copyleft") or {}
+        return copyleft.get("citation")
+
+    def verdict(self, leading: str, subordinate: str) -> dict[str, Any]:
+        """OSADL's verdict for ``subordinate`` code in a work under ``leading``; ``not covered`` when the
+        matrix has no such pair (never taken as compatible)."""
+        if leading == subordinate:
+            return {"verdict": "Same", "explanation": "the same licence", "citations": []}
+        try:
+            return self.kb.compat(leading, subordinate)
+        except InputError as exc:
+            return {"verdict": "not covered", "explanation": str(exc), "citations": []}
+
+    def _term_obligations(
+        self, doc: str | None, licence: str, mode: str, modified: bool
+    ) -> tuple[tuple[str, str, dict[str, Any] | None], ...]:
+        use_case = USE_CASE.get(mode)
+        if doc is None or use_case is None:
+            return ()
+        checklist = self.kb.obligations(doc, use_case)
+        fallback = next(
+            (
+                u.get("citation")
+                for u in self.kb.checklists[doc]["use_cases"]
+                if u["name"] == checklist["use_case"]
+            ),
+            None,
+        )
+        out = []
+        for item in checklist["items"]:
+            conditions = item["conditions"]
+            if any("modification" in c.lower() for c in conditions) and not modified:
+                continue
+            others = [c for c in conditions if "modification" not in c.lower()]
+            text = item["text"] + (f" (when: {'; '.join(others)})" if others else "")
+            if item["kind"] == "must_not":
+                text = f"Do not: {text}"
+            out.append((item["kind"], text, item.get("citation") or fallback))
+        return tuple(out)
+
+    # -- across components -------------------------------------------------------------------------------
+    def _between(
+        self, chosen: list[tuple[Component, tuple[TermCheck, ...], bool]], context: CheckContext
+    ) -> list[Conflict]:
+        leading: dict[str, list[str]] = defaultdict(list)
+        for component, terms, _ in chosen:
+            for t in terms:
+                if t.triggered and t.scope in ("strong", "network"):
+                    leading[t.term.license].append(component.key)
+        if not leading:
+            return []
+        out: list[Conflict] = []
+        for component, terms, _ in chosen:
+            for t in terms:
+                for lead, owners in leading.items():
+                    if t.term.license == lead or owners == [component.key]:
+                        continue
+                    verdict = self.verdict(lead, t.term.license)
+                    if verdict["verdict"] != "No":
+                        continue
+                    out.append(
+                        Conflict(
+                            component=component.key,
+                            license=str(t.term),
+                            with_=f"{lead} ({owners[0]}"
+                            + (f" and {len(owners) - 1} more)" if len(owners) > 1 else ")"),
+                            verdict="No",
+                            explanation=verdict["explanation"],
+                            citations=tuple(verdict["citations"]),
+                        )
+                    )
+        return out
+
+    @staticmethod
+    def _mark_conflict(result: ComponentResult, conflicts: list[Conflict]) -> ComponentResult:
+        mine = [c for c in conflicts if c.component == result.component.key]
+        reasons = [f"{c.license} cannot be included in a work under {c.with_}: {c.explanation}" for c in mine]
+        cites = [x for c in mine for x in c.citations]
+        return replace(
+            result,
+            status="conflict",
+            reasons=(*result.reasons, *reasons),
+            citations=_unique([*result.citations, *cites]),
+        )
+
+    def _obligations(
+        self,
+        chosen: list[tuple[Component, tuple[TermCheck, ...], bool]],
+        results: list[ComponentResult],
+    ) -> list[Obligation]:
+        merged: dict[str, dict[str, Any]] = {}
+        for component, terms, _ in chosen:
+            for t in terms:
+                for kind, text, citation in t.obligations:
+                    entry = merged.setdefault(text, {"kind": kind, "by": defaultdict(set), "cite": {}})
+                    entry["by"][t.term.license].add(component.key)
+                    if citation and t.term.license not in entry["cite"]:
+                        entry["cite"][t.term.license] = citation
+        out = []
+        for text, entry in merged.items():
+            by: dict[str, set[str]] = entry["by"]
+            licences = sorted(by, key=lambda lic: (-len(by[lic]), lic))
+            components = set().union(*by.values())
+            citation = next((entry["cite"][lic] for lic in licences if lic in entry["cite"]), None)
+            out.append(Obligation(text, tuple(licences), len(components), citation, entry["kind"]))
+        out.sort(key=lambda o: (-o.components, o.kind != "must", o.text))
+        return out
+
+    # -- why this option ---------------------------------------------------------------------------------
+    def _why(
+        self, best: OptionCheck, others: list[OptionCheck], context: CheckContext
+    ) -> tuple[str, list[dict[str, Any]]]:
+        parts: list[str] = []
+        cites: list[dict[str, Any]] = []
+        for other in others:
+            name = other.expression
+            b, o = best.score, other.score
+            if b == o:
+                parts.append(f"{name} fits equally well; the first option written is taken")
+            elif b[0] < o[0]:
+                parts.append(f"{name} conflicts with the outbound licence {context.outbound}")
+            elif b[1] < o[1]:
+                worst = max((t.category for t in other.terms), key=CATEGORY_RANK.__getitem__)
+                parts.append(
+                    f"{name} is {CATEGORY_TEXT[worst]} under our guidance in {MODE_TEXT[context.mode]}"
+                )
+                cites.append(self.catalog.section_citation("4", DUAL_QUOTE))
+            elif b[2] < o[2]:
+                parts.append(f"{name} is not on our approved list and {best.expression} is")
+                cites.append(self.catalog.section_citation("4", DUAL_QUOTE))
+            elif b[3] < o[3]:
+                parts.append(f"{name}'s compatibility with {context.outbound} is undetermined")
+            elif b[4] < o[4]:
+                parts.append(f"{name}'s copyleft would be triggered by {MODE_TEXT[context.mode]}")
+            elif b[5] < o[5]:
+                scope_b = max((t.scope for t in best.terms), key=SCOPE_RANK.__getitem__)
+                scope_o = max((t.scope for t in other.terms), key=SCOPE_RANK.__getitem__)
+                parts.append(f"its copyleft scope ({scope_b}) is narrower than {name}'s ({scope_o})")
+            elif b[6] < o[6]:
+                ours = sum(len(t.obligations) for t in best.terms)
+                theirs = sum(len(t.obligations) for t in other.terms)
+                parts.append(f"it has fewer obligations in this mode than {name} ({ours} vs {theirs})")
+            else:
+                parts.append(f"it needs fewer licences to be met than {name}")
+        return "; ".join(parts), cites
+
+
+def _score(option: OptionCheck) -> tuple[int, ...]:
+    terms = option.terms
+    return (
+        sum(len(t.conflicts) for t in terms),
+        max(CATEGORY_RANK[t.category] for t in terms),
+        sum(1 for t in terms if not t.approved),
+        sum(len(t.undetermined) for t in terms),
+        max((SCOPE_RANK[t.scope] if t.triggered else 0) for t in terms),
+        max(SCOPE_RANK[t.scope] for t in terms),
+        sum(len(t.obligations) for t in terms),
+        len(terms),
+    )
+
+
+def _term(symbol: Any) -> Term:
+    if hasattr(symbol, "license_symbol"):
+        return Term(str(symbol.license_symbol.key), str(symbol.exception_symbol.key))
+    return Term(str(symbol.key))
+
+
+def _unique(citations: Iterable[dict[str, Any] | None]) -> tuple[dict[str, Any], ...]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for c in citations:
+        if not c:
+            continue
+        key = (c.get("doc_id"), c.get("section"), c.get("quote"))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return tuple(out)
+
+
+def check_files(
+    paths: Iterable[str],
+    context: CheckContext,
+    progress: Callable[[Iterable[Component]], Iterable[Component]] | None = None,
+    checker: StackChecker | None = None,
+) -> StackReport:
+    """Read ``paths`` (:func:`licenseqa.stack.inputs.read_inputs`) and check them in ``context``."""
+    from licenseqa.stack.inputs import read_inputs
+
+    inventory = read_inputs(paths)
+    return (checker or StackChecker()).check(inventory, context, progress)
