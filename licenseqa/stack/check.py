@@ -180,6 +180,7 @@ class StackChecker:
         conflicts = [replace(c, component=component.key) for t in best.terms for c in t.conflicts]
         for t in best.terms:
             reasons.extend(t.reasons)
+            reasons.extend(t.undetermined)
             citations.extend(t.citations)
         worst = max((t.category for t in best.terms), key=CATEGORY_RANK.__getitem__)
         status = "ok"

@@ -47,7 +47,7 @@ def read_path(path: Path) -> Inventory:
             f"{path} is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB. "
             "Split the SBOM (e.g. one per service) and check the parts."
         )
-    return read_bytes(path.read_bytes(), path.name)
+    return read_bytes(path.read_bytes(), str(path))
 
 
 def read_bytes(raw: bytes, name: str) -> Inventory:
@@ -70,14 +70,14 @@ def read_bytes(raw: bytes, name: str) -> Inventory:
 
 def _dispatch(text: str, name: str) -> Inventory:
     stripped = text.lstrip()
-    lower = name.lower()
+    lower = Path(name).name.lower()
+    if lower.endswith(".toml"):
+        return manifests.read_pyproject(text, name)
     if stripped.startswith(("{", "[")):
         data = sbom.decode_json(text, name)
         return _dispatch_json(data, name, lower)
     if stripped.startswith("<"):
         return sbom.read_cyclonedx_xml(text, name)
-    if lower.endswith(".toml"):
-        return manifests.read_pyproject(text, name)
     if stripped.startswith("---"):
         return manifests.read_card(text, name)
     if any(line.startswith("SPDXVersion:") for line in stripped.splitlines()[:50]):
