@@ -61,7 +61,7 @@ def read_bytes(raw: bytes, name: str) -> Inventory:
         raise StackInputError(f"{name} is not UTF-8 text; SBOMs and manifests must be UTF-8.") from None
     if not text.strip():
         raise StackInputError(f"{name} is empty.")
-    inventory = _dispatch(text, name)
+    inventory = merge([_dispatch(text, name)])
     if not inventory.components:
         note = f"{name} lists no components."
         inventory = replace(inventory, notes=(*inventory.notes, note))
