@@ -24,7 +24,13 @@ BOM = {
     "version": 1,
     "components": [
         {"type": "library", "name": "a", "version": "1", "bom-ref": "a1", "purl": "pkg:npm/a@1"},
-        {"type": "library", "name": "b", "version": "2", "bom-ref": "b2", "licenses": [{"license": {"id": "MIT"}}]},
+        {
+            "type": "library",
+            "name": "b",
+            "version": "2",
+            "bom-ref": "b2",
+            "licenses": [{"license": {"id": "MIT"}}],
+        },
     ],
 }
 
@@ -47,7 +53,11 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     [
         ("bom.json", '{"bomFormat": "CycloneDX", "specVersion": "1.5",', "is not valid JSON"),
         ("bom.xml", "<bom><unclosed></bom>", "not well-formed XML"),
-        ("bom.json", json.dumps({**BOM, "components": [{"type": "library"}]}), "is not valid CycloneDX 1.5 JSON"),
+        (
+            "bom.json",
+            json.dumps({**BOM, "components": [{"type": "library"}]}),
+            "is not valid CycloneDX 1.5 JSON",
+        ),
         ("bom.json", json.dumps({**BOM, "specVersion": "1.1"}), "spec version '1.1' is not supported"),
         ("laughs.xml", LAUGHS, "entities; they are refused"),
         ("empty.json", "   \n", "is empty"),
@@ -56,7 +66,11 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
         ("requirements.txt", "requests ==== 2\n", "is not a valid requirement"),
         ("pyproject.toml", "[project\nname=", "is not valid TOML"),
         ("lock.json", json.dumps({"lockfileVersion": 1, "dependencies": {}}), "lockfileVersion 1"),
-        ("spdx.json", json.dumps({"spdxVersion": "SPDX-2.3", "SPDXID": "x"}), "is not a valid SPDX 2 document"),
+        (
+            "spdx.json",
+            json.dumps({"spdxVersion": "SPDX-2.3", "SPDXID": "x"}),
+            "is not a valid SPDX 2 document",
+        ),
         ("bin.json", "", "is empty"),
     ],
 )
@@ -113,11 +127,15 @@ def test_cyclonedx_1_6_ml_model_and_nested_components(tmp_path):
                 "type": "machine-learning-model",
                 "name": "m",
                 "licenses": [{"expression": "Apache-2.0 AND CC-BY-4.0"}],
-                "components": [{"type": "data", "name": "d", "licenses": [{"license": {"id": "CC-BY-NC-4.0"}}]}],
+                "components": [
+                    {"type": "data", "name": "d", "licenses": [{"license": {"id": "CC-BY-NC-4.0"}}]}
+                ],
             }
         ],
     }
-    report = StackChecker().check(read_path(_write(tmp_path, "bom.json", json.dumps(bom))), make_context("saas"))
+    report = StackChecker().check(
+        read_path(_write(tmp_path, "bom.json", json.dumps(bom))), make_context("saas")
+    )
     kinds = {r.component.name: (r.component.kind, r.status) for r in report.components}
     assert kinds == {"m": ("machine-learning-model", "ok"), "d": ("data", "not-allowed")}
     assert report.exit_code == 1
