@@ -95,6 +95,8 @@ def _json_validator(spec: str) -> Any:
     from cyclonedx.validation.json import JsonStrictValidator
     from jsonschema import FormatChecker
     from jsonschema.validators import Draft7Validator, extend
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT7
     from rfc3986_validator import validate_rfc3986
 
     library = JsonStrictValidator(_schema_version(spec, "SBOM"))._validator  # the library's Draft7Validator
@@ -110,7 +112,19 @@ def _json_validator(spec: str) -> Any:
         return not isinstance(value, str) or bool(validate_rfc3986(value, rule="URI"))
 
     fast = extend(Draft7Validator, validators={"uniqueItems": _unique_items, "enum": _enum})
-    return fast(library.schema, registry=library._registry, format_checker=checker)
+    # jsonschema picks the validator class of a referenced resource by its "$schema" (draft 7 for the
+    # library's spdx / jsf / crypto schemas), which would drop the fast keywords there: the same
+    # resources are registered without that key (all are draft 7 like the BOM schema).
+    registry = Registry().with_resources(
+        (
+            uri,
+            DRAFT7.create_resource(
+                {k: v for k, v in library._registry[uri].contents.items() if k != "$schema"}
+            ),
+        )
+        for uri in library._registry
+    )
+    return fast(library.schema, registry=registry, format_checker=checker)
 
 
 def read_cyclonedx_json(data: dict[str, Any], name: str) -> Inventory:
