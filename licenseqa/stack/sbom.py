@@ -140,10 +140,31 @@ def read_cyclonedx_json(data: dict[str, Any], name: str) -> Inventory:
             f"{name} is not valid CycloneDX {spec} JSON: at {where}: {_short(error.message)}"
         )
     try:
-        bom = Bom.from_json(data)  # type: ignore[attr-defined]
+        bom = Bom.from_json(_needed(data))  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - the deserialiser raises many kinds; the user needs one message
         raise StackInputError(f"{name}: the CycloneDX library cannot read it ({_short(str(exc))}).") from None
     return _inventory(bom, f"CycloneDX {spec} JSON", name)
+
+
+KEPT = ("type", "name", "version", "group", "purl", "bom-ref", "licenses", "components", "services")
+
+
+def _needed(data: dict[str, Any]) -> dict[str, Any]:
+    """The validated document cut to what the check reads (the library deserialises every hash, URL and
+    description otherwise: two thirds of the time for 900 components)."""
+
+    def cut(item: dict[str, Any]) -> dict[str, Any]:
+        out = {k: item[k] for k in KEPT if k in item}
+        for key in ("components", "services"):
+            if key in out:
+                out[key] = [cut(x) for x in out[key]]
+        return out
+
+    kept = {k: data[k] for k in ("bomFormat", "specVersion", "version", "dependencies") if k in data}
+    for key in ("components", "services"):
+        if key in data:
+            kept[key] = [cut(x) for x in data[key]]
+    return kept
 
 
 def read_cyclonedx_xml(text: str, name: str) -> Inventory:
