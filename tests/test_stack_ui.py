@@ -1,0 +1,57 @@
+"""The "Stack check" page with AppTest: paste a manifest, choose mode and outbound, read the report."""
+
+from __future__ import annotations
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+
+def _entry() -> None:
+    from licenseqa.ui.pages import BROWSER
+    from licenseqa.ui.stack_page import stack_page
+
+    stack_page(BROWSER)
+
+
+LOCK = json.dumps(
+    {
+        "lockfileVersion": 3,
+        "packages": {
+            "": {"name": "product"},
+            "node_modules/ghostdb": {"version": "2.0.0", "license": "AGPL-3.0-only"},
+            "node_modules/left-pad": {"version": "1.3.0", "license": "MIT"},
+            "node_modules/mystery": {"version": "0.1.0"},
+        },
+    }
+)
+
+
+def _run(text: str, mode: str = "saas") -> AppTest:
+    at = AppTest.from_function(_entry, default_timeout=120).run()
+    assert not at.exception
+    at.text_area(key="stack_paste").input(text)
+    at.selectbox(key="stack_mode").set_value(mode)
+    at.button(key="stack_run").click().run()
+    assert not at.exception
+    return at
+
+
+def test_pasted_lock_shows_summary_conflict_and_links_to_the_clause():
+    at = _run(LOCK)
+    assert "3 components, 2 resolved, 1 need review, 1 conflicts" in at.subheader[0].value
+    values = {m.label: m.value for m in at.metric}
+    assert values["conflicts"] == "1" and values["needs review"] == "1"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "**ghostdb@2\\.0\\.0**" in text and "**copyleft**" in text
+    links = [el.proto.label for el in at.get("page_link")]
+    assert "AGPL-3.0-only §13" in links, links
+    table = at.dataframe[0].value
+    assert table["status"].iloc[0] == "conflict"
+
+
+def test_binary_mode_lists_obligations_and_bad_input_is_one_message():
+    at = _run(LOCK, mode="binary")
+    assert any("Obligations (" in m.value for m in at.markdown)
+    at2 = _run('{"bomFormat": "CycloneDX", "specVersion": "1.5",')
+    assert at2.error and "is not valid JSON" in at2.error[0].value
