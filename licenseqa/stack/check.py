@@ -16,8 +16,10 @@ Per component (rules and their sources):
 - An SPDX outbound licence: OSADL's matrix with the outbound licence leading and the component's licence
   subordinate (``Knowledge.compat``): ``No`` is a conflict; ``Unknown``, ``Check dependency`` and a pair the
   matrix does not cover ("not covered", never compatible) need review.
-- Between components: each triggered strong / network copyleft licence leads the combined work; every
-  other licence in the product is checked as its subordinate the same way.
+- Between components: a triggered strong / network copyleft licence that the outbound licence accepts
+  (e.g. GPL-3.0-or-later code in a GPL-3.0-only product) leads the combined work; every other licence in the
+  product is checked as its subordinate the same way. (One the outbound licence does not accept is already
+  a conflict; pairing it with every other component would only repeat that.)
 - Policy lane: the category of the licence's family in the mode's policy column (§3, §5), cited.
 - Obligations: the OSADL checklist of the mode (``source`` -> Source code delivery, ``binary`` -> Binary
   delivery, ``saas`` -> Network service), items under "Software modification" only when modified, merged
@@ -440,39 +442,46 @@ class StackChecker:
     def _between(
         self, chosen: list[tuple[Component, tuple[TermCheck, ...], bool]], context: CheckContext
     ) -> list[Conflict]:
-        leading: dict[str, list[str]] = defaultdict(list)
-        for component, terms, _ in chosen:
-            for t in terms:
-                if t.triggered and t.scope in ("strong", "network"):
-                    leading[t.term.license].append(component.key)
-        if not leading:
+        """Each triggered strong / network copyleft licence against the other licences of the product, one
+        conflict per pair (on the copyleft component): OSADL ``No`` with the copyleft licence leading.
+        Skipped when the outbound licence is itself a strong or network copyleft: the outbound check of
+        every component already covers the combined work."""
+        outbound = self.catalog.family(context.outbound)
+        if outbound is not None and outbound.copyleft in ("strong", "network"):
             return []
-        out: list[Conflict] = []
+        users: dict[str, set[str]] = defaultdict(set)
+        leading: dict[str, str] = {}
         for component, terms, _ in chosen:
             for t in terms:
-                for lead, owners in leading.items():
-                    if t.term.license == lead or owners == [component.key]:
-                        continue
-                    verdict = self.verdict(lead, t.term.license)
-                    if verdict["verdict"] != "No":
-                        continue
-                    out.append(
-                        Conflict(
-                            component=component.key,
-                            license=str(t.term),
-                            with_=f"{lead} ({owners[0]}"
-                            + (f" and {len(owners) - 1} more)" if len(owners) > 1 else ")"),
-                            verdict="No",
-                            explanation=verdict["explanation"],
-                            citations=tuple(verdict["citations"]),
-                        )
+                users[t.term.license].add(component.key)
+                if t.triggered and t.scope in ("strong", "network") and not t.term.exception:
+                    leading.setdefault(t.term.license, component.key)
+        out: list[Conflict] = []
+        for lead, owner in leading.items():
+            for other in sorted(users, key=lambda lic: (-len(users[lic]), lic)):
+                if other == lead:
+                    continue
+                verdict = self.verdict(lead, other)
+                if verdict["verdict"] != "No":
+                    continue
+                n = len(users[other])
+                out.append(
+                    Conflict(
+                        component=owner,
+                        license=lead,
+                        with_=f"{other} ({n} component{'s' if n != 1 else ''})",
+                        verdict="No",
+                        explanation=f"a work under {lead} cannot include {other} code: "
+                        + verdict["explanation"],
+                        citations=tuple(verdict["citations"]),
                     )
+                )
         return out
 
     @staticmethod
     def _mark_conflict(result: ComponentResult, conflicts: list[Conflict]) -> ComponentResult:
         mine = [c for c in conflicts if c.component == result.component.key]
-        reasons = [f"{c.license} cannot be included in a work under {c.with_}: {c.explanation}" for c in mine]
+        reasons = [f"{c.explanation} (in this product: {c.with_})" for c in mine]
         cites = [x for c in mine for x in c.citations]
         return replace(
             result,
@@ -491,9 +500,9 @@ class StackChecker:
             for t in terms:
                 for kind, text, citation in t.obligations:
                     entry = merged.setdefault(text, {"kind": kind, "by": defaultdict(set), "cite": {}})
-                    entry["by"][t.term.license].add(component.key)
-                    if citation and t.term.license not in entry["cite"]:
-                        entry["cite"][t.term.license] = citation
+                    entry["by"][str(t.term)].add(component.key)
+                    if citation and str(t.term) not in entry["cite"]:
+                        entry["cite"][str(t.term)] = citation
         out = []
         for text, entry in merged.items():
             by: dict[str, set[str]] = entry["by"]

@@ -11,9 +11,11 @@ The order, first hit wins for each string:
    together (so ``(CDDL-1.0 OR GPL-2.0-with-classpath-exception)`` resolves); free text joined by
    " or " / " and " is read the same way.
 
-A component that lists several licences without an expression gets them all (``AND``, the conservative
-reading: CycloneDX does not say the list is a choice). Anything left over is unresolved: the component
-needs review and is counted, never taken as clean.
+A CycloneDX component that lists several licences without an expression is read as a choice (``OR``):
+``cyclonedx-python-lib`` models the entries as ``DisjunctiveLicense`` and the lists come from Maven POMs
+with several ``<license>`` entries, which dual-license (logback: EPL-1.0 or LGPL-2.1; amqp-client: Apache-2.0,
+GPL-2.0 or MPL-1.1). The reason says so, and the choice is reported like any ``OR``. Anything left over
+is unresolved: the component needs review and is counted, never taken as clean.
 """
 
 from __future__ import annotations
@@ -191,9 +193,12 @@ class Resolver:
         vias = "+".join(sorted({h.via for h in found}))
         if len(found) == 1:
             return Resolution(found[0].expression, vias, (), notes, library_only)
-        joined = " AND ".join(f"({h.expression})" if " " in h.expression else h.expression for h in found)
+        joined = " OR ".join(f"({h.expression})" if " " in h.expression else h.expression for h in found)
         expression = self.validate(joined) or joined
-        note = f"the file lists {len(found)} licences without an expression; all apply (AND)"
+        note = (
+            f"the file lists {len(found)} licences without an expression; read as a choice (OR), as "
+            "CycloneDX's disjunctive licence list and a Maven POM's several <license> entries mean"
+        )
         return Resolution(expression, vias, (), (*notes, note), library_only)
 
 
