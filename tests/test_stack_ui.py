@@ -55,3 +55,31 @@ def test_binary_mode_lists_obligations_and_bad_input_is_one_message():
     assert any("Obligations (" in m.value for m in at.markdown)
     at2 = _run('{"bomFormat": "CycloneDX", "specVersion": "1.5",')
     assert at2.error and "is not valid JSON" in at2.error[0].value
+
+
+BOM = json.dumps(
+    {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "metadata": {"component": {"type": "application", "name": "acme-api", "bom-ref": "acme-api"}},
+        "components": [
+            {"type": "library", "name": "ghostdb", "version": "2.0.0", "bom-ref": "ghostdb",
+             "licenses": [{"license": {"id": "AGPL-3.0-only"}}]},
+            {"type": "library", "name": "orm-lite", "version": "1.1.0", "bom-ref": "orm-lite",
+             "licenses": [{"expression": "MIT OR Apache-2.0"}]},
+        ],
+        "dependencies": [
+            {"ref": "acme-api", "dependsOn": ["orm-lite"]},
+            {"ref": "orm-lite", "dependsOn": ["ghostdb"]},
+        ],
+    }
+)  # fmt: skip
+
+
+def test_the_dependency_graph_shows_the_path_to_the_conflict():
+    at = _run(BOM)
+    graphs = at.get("graphviz_chart")
+    assert graphs, "no dependency graph"
+    dot = graphs[0].proto.spec
+    assert '"acme-api" -> "orm-lite@1.1.0"' in dot and '"orm-lite@1.1.0" -> "ghostdb@2.0.0"' in dot

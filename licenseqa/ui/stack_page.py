@@ -131,16 +131,32 @@ def _conflicts(report: StackReport, inventory: Inventory, browser: st.Page) -> N
                 _link(browser, citation, f"conflict_{n}_{m}")
     refs = {r.component.ref: r.component.key for r in report.components if r.component.ref}
     flagged = {c.component for c in report.conflicts}
-    edges = [
-        (refs.get(parent, parent), refs.get(child, child))
-        for parent, children in inventory.dependencies
-        for child in children
-        if refs.get(child) in flagged
-    ][:MAX_GRAPH_EDGES]
+    edges = _paths_to(flagged, inventory.dependencies, refs)
     if edges:
         st.markdown("**Where the conflicts sit in the dependency graph**")
         lines = [f'"{a}" -> "{b}";' for a, b in edges] + [f'"{k}" [color=red];' for k in flagged]
         st.graphviz_chart("digraph { rankdir=LR; node [shape=box]; " + " ".join(lines) + " }")
+
+
+def _paths_to(
+    flagged: set[str], dependencies: tuple[tuple[str, tuple[str, ...]], ...], refs: dict[str, str]
+) -> list[tuple[str, str]]:
+    """The dependency edges on the way from the product down to each flagged component (up to
+    :data:`MAX_GRAPH_EDGES`), by component key."""
+    parents: dict[str, set[str]] = {}
+    for parent, children in dependencies:
+        for child in children:
+            parents.setdefault(refs.get(child, child), set()).add(refs.get(parent, parent))
+    edges: list[tuple[str, str]] = []
+    todo, seen = list(flagged), set(flagged)
+    while todo and len(edges) < MAX_GRAPH_EDGES:
+        node = todo.pop()
+        for parent in sorted(parents.get(node, ())):
+            edges.append((parent, node))
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return edges[:MAX_GRAPH_EDGES]
 
 
 def _obligations(report: StackReport, browser: st.Page) -> None:
