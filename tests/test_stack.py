@@ -325,3 +325,25 @@ def test_markdown_report_names_obligations_and_citations(tmp_path, checker):
 def test_check_files_reads_and_checks(tmp_path):
     lock = _lock(tmp_path, {"a": "MIT"})
     assert check_files([str(lock)], make_context("source")).summary["resolved"] == 1
+
+
+def test_installed_environment_reads_license_expression_legacy_field_and_classifiers(tmp_path, checker):
+    site = tmp_path / "site-packages"
+    for name, lines in {
+        "modern": ["License-Expression: Apache-2.0 OR MIT"],
+        "legacy": ["License: BSD", "Classifier: License :: OSI Approved :: MIT License"],
+        "bare": [],
+    }.items():
+        info = site / f"{name}-1.0.dist-info"
+        info.mkdir(parents=True)
+        meta = ["Metadata-Version: 2.4", f"Name: {name}", "Version: 1.0", *lines]
+        (info / "METADATA").write_text("\n".join(meta) + "\n", encoding="utf-8")
+    inventory = read_path(site)
+    assert inventory.formats == ("installed Python environment",)
+    report = checker.check(inventory, make_context("binary"))
+    by_name = {r.component.name: r for r in report.components}
+    modern = by_name["modern"]
+    assert modern.resolved == "Apache-2.0 OR MIT" and modern.chosen == "Apache-2.0"
+    assert any("fewer obligations in this mode than MIT" in r for r in modern.reasons), modern.reasons
+    assert by_name["legacy"].resolved == "MIT"  # "BSD" is ambiguous; the classifier resolves
+    assert by_name["bare"].status == "needs-review"

@@ -90,19 +90,14 @@ class Resolver:
     def __init__(self) -> None:
         self._map = mappings()
         self._cache: dict[str, _Hit | None] = {}
+        self._valid: dict[str, str | None] = {}
 
     # -- one string --------------------------------------------------------------------------------
     def validate(self, text: str) -> str | None:
         """``license-expression`` alone: the normalised expression, or None when it reports an error."""
-        from license_expression import ExpressionError, ExpressionParseError
-
-        try:
-            info = licensing().validate(text)
-        except (ExpressionError, ExpressionParseError, AttributeError, TypeError, ValueError):
-            return None
-        if info.errors or not info.normalized_expression:
-            return None
-        return str(info.normalized_expression)
+        if text not in self._valid:
+            self._valid[text] = _validate(text)
+        return self._valid[text]
 
     def _mapped(self, text: str) -> _Hit | None:
         found = self._map.get(text.strip().casefold())
@@ -200,6 +195,18 @@ class Resolver:
             "CycloneDX's disjunctive licence list and a Maven POM's several <license> entries mean"
         )
         return Resolution(expression, vias, (), (*notes, note), library_only)
+
+
+def _validate(text: str) -> str | None:
+    from license_expression import ExpressionError, ExpressionParseError
+
+    try:
+        info = licensing().validate(text)
+    except (ExpressionError, ExpressionParseError, AttributeError, TypeError, ValueError):
+        return None
+    if info.errors or not info.normalized_expression:
+        return None
+    return str(info.normalized_expression)
 
 
 def _only_refs_unknown(expression: str) -> bool:
