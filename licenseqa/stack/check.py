@@ -2,11 +2,9 @@
 
 Per component (rules and their sources):
 
-- The resolved SPDX expression is put in disjunctive normal form; each ``OR`` option is a set of licences
-  that all apply (``AND``). The option that fits the context best is chosen, and the reason given: fewest
-  conflicts, then the mildest approval-policy category (``license-approval-policy`` §4: "If a package is
-  dual-licensed and one option is on this list, choose that option"), then fewest undetermined verdicts, then
-  no triggered copyleft, then the narrowest copyleft scope, then fewest licences.
+- The resolved SPDX expression's ``OR`` options are weighed in :mod:`licenseqa.stack.choice` (fewest
+  conflicts, then the mildest approval-policy category, then the approved list of the policy's §4, ...);
+  the option taken and the reason are reported.
 - ``WITH``: the exception's effect (``data/categories.yaml``, cited to the exception's text) narrows the
   copyleft scope, e.g. Classpath-exception-2.0 lets independent modules be linked under any terms.
 - Copyleft trigger by distribution mode (``triggers`` in ``data/categories.yaml``): file, library and strong
@@ -16,10 +14,10 @@ Per component (rules and their sources):
 - An SPDX outbound licence: OSADL's matrix with the outbound licence leading and the component's licence
   subordinate (``Knowledge.compat``): ``No`` is a conflict; ``Unknown``, ``Check dependency`` and a pair the
   matrix does not cover ("not covered", never compatible) need review.
-- Between components: a triggered strong / network copyleft licence that the outbound licence accepts
-  (e.g. GPL-3.0-or-later code in a GPL-3.0-only product) leads the combined work; every other licence in the
-  product is checked as its subordinate the same way. (One the outbound licence does not accept is already
-  a conflict; pairing it with every other component would only repeat that.)
+- Between components: each triggered strong / network copyleft licence leads the combined work; the other
+  licences of the product are checked as its subordinates (OSADL ``No``: one conflict per pair, on the
+  copyleft component). Skipped when the outbound licence is itself strong or network copyleft: then the
+  outbound check of every component already covers the combined work.
 - Policy lane: the category of the licence's family in the mode's policy column (§3, §5), cited.
 - Obligations: the OSADL checklist of the mode (``source`` -> Source code delivery, ``binary`` -> Binary
   delivery, ``saas`` -> Network service), items under "Software modification" only when modified, merged
@@ -31,7 +29,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from licenseqa.errors import InputError
@@ -39,67 +37,27 @@ from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.stack.catalog import (
     CATEGORY_RANK,
     CATEGORY_TEXT,
-    DUAL_QUOTE,
     NO_LICENSE_QUOTE,
     SCOPE_RANK,
     Catalog,
     load_catalog,
 )
+from licenseqa.stack.choice import OptionCheck, Term, TermCheck, explain, options, score
 from licenseqa.stack.context import MODE_TEXT, PROPRIETARY, CheckContext
 from licenseqa.stack.model import (
     Component,
     ComponentResult,
     Conflict,
     Inventory,
-    Obligation,
     Resolution,
     StackReport,
 )
-from licenseqa.stack.resolve import Resolver, licensing
+from licenseqa.stack.obligations import USE_CASE, merge_obligations, term_obligations
+from licenseqa.stack.resolve import Resolver
 
 log = logging.getLogger(__name__)
 
-USE_CASE = {"source": "source", "binary": "binary", "saas": "network"}
 UNDETERMINED = ("Unknown", "Check dependency")
-MAX_OPTIONS = 32
-
-
-@dataclass(frozen=True)
-class Term:
-    """One licence of an option, with its exception (``GPL-2.0-only WITH Classpath-exception-2.0``)."""
-
-    license: str
-    exception: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.license} WITH {self.exception}" if self.exception else self.license
-
-
-@dataclass(frozen=True)
-class TermCheck:
-    """What one term means in the context (cached per term, mode, outbound and modified flag)."""
-
-    term: Term
-    scope: str
-    triggered: bool
-    category: str
-    family: str | None
-    conflicts: tuple[Conflict, ...]  # component field left empty; filled per component
-    undetermined: tuple[str, ...]
-    reasons: tuple[str, ...]
-    citations: tuple[dict[str, Any], ...]
-    obligations: tuple[tuple[str, str, dict[str, Any] | None], ...]  # (kind, text, citation)
-    approved: bool = False  # on the policy's section 4 list
-
-
-@dataclass(frozen=True)
-class OptionCheck:
-    terms: tuple[TermCheck, ...]
-    score: tuple[int, ...] = field(default=())
-
-    @property
-    def expression(self) -> str:
-        return " AND ".join(str(t.term) for t in self.terms)
 
 
 class StackChecker:
@@ -115,7 +73,6 @@ class StackChecker:
         self.catalog = catalog or load_catalog()
         self.resolver = resolver or Resolver()
         self._terms: dict[tuple[Term, str, str, bool], TermCheck] = {}
-        self._options: dict[str, list[tuple[Term, ...]]] = {}
 
     # -- the report --------------------------------------------------------------------------------
     def check(
@@ -139,7 +96,7 @@ class StackChecker:
             conflicts.extend(between)
             flagged = {c.component for c in between}
             results = [self._mark_conflict(r, between) if r.component.key in flagged else r for r in results]
-        obligations = self._obligations(chosen_terms, results)
+        obligations = merge_obligations(chosen_terms)
         summary = {
             "components": len(results),
             "resolved": sum(1 for r in results if r.resolved),
@@ -165,18 +122,18 @@ class StackChecker:
         if resolution.expression is None:
             return self._unresolved(component, resolution), (), []
         modified = context.modified_for(component)
-        options = [
+        checked = [
             OptionCheck(tuple(self.term(t, context, modified) for t in opt))
-            for opt in self.options(resolution.expression)
+            for opt in options(resolution.expression)
         ]
-        options = [replace(o, score=_score(o)) for o in options]
-        best = min(options, key=lambda o: o.score)
+        checked = [replace(o, score=score(o)) for o in checked]
+        best = min(checked, key=lambda o: o.score)
         reasons: list[str] = list(resolution.notes)
         citations: list[dict[str, Any]] = []
         chosen = None
-        if len(options) > 1:
+        if len(checked) > 1:
             chosen = best.expression
-            why, cite = self._why(best, [o for o in options if o is not best], context)
+            why, cite = explain(best, [o for o in checked if o is not best], context, self.catalog)
             reasons.append(f"{resolution.expression} is a choice (OR): {chosen} is taken; {why}")
             citations.extend(cite)
         conflicts = [replace(c, component=component.key) for t in best.terms for c in t.conflicts]
@@ -252,26 +209,7 @@ class StackChecker:
             return "ok", record
         return status, record
 
-    # -- options and terms --------------------------------------------------------------------------
-    def options(self, expression: str) -> list[tuple[Term, ...]]:
-        """The OR options of ``expression`` (disjunctive normal form), each a tuple of terms."""
-        if expression in self._options:
-            return self._options[expression]
-        lic = licensing()
-        parsed = lic.parse(expression, validate=False)
-        if isinstance(parsed, lic.OR | lic.AND):
-            parsed = lic.dnf(parsed)
-        branches = list(parsed.args) if isinstance(parsed, lic.OR) else [parsed]
-        out: list[tuple[Term, ...]] = []
-        for branch in branches[:MAX_OPTIONS]:
-            symbols = list(branch.args) if isinstance(branch, lic.AND) else [branch]
-            out.append(tuple(_term(s) for s in symbols))
-        # keep the order the expression gives (dnf sorts), so ties go to the first option written
-        text = expression.replace("(", " ").replace(")", " ")
-        out.sort(key=lambda opt: min((text.find(t.license) for t in opt if t.license in text), default=0))
-        self._options[expression] = out
-        return out
-
+    # -- terms --------------------------------------------------------------------------------------------
     def term(self, term: Term, context: CheckContext, modified: bool) -> TermCheck:
         key = (term, context.mode, context.outbound, modified)
         if key not in self._terms:
@@ -357,7 +295,7 @@ class StackChecker:
         else:
             reasons.append(f"{lic} ({cell.family.replace('-', ' ')}) in a {column}: {text}")
         citations.append(cell.citation)
-        obligations = self._term_obligations(doc, lic, mode, modified or (triggered and scope == "network"))
+        obligations = term_obligations(self.kb, doc, mode, modified or (triggered and scope == "network"))
         if mode in USE_CASE and doc is None:
             reasons.append(f"OSADL has no obligations checklist for {lic}; its obligations are not listed")
         return TermCheck(
@@ -411,33 +349,6 @@ class StackChecker:
         except InputError as exc:
             return {"verdict": "not covered", "explanation": str(exc), "citations": []}
 
-    def _term_obligations(
-        self, doc: str | None, licence: str, mode: str, modified: bool
-    ) -> tuple[tuple[str, str, dict[str, Any] | None], ...]:
-        use_case = USE_CASE.get(mode)
-        if doc is None or use_case is None:
-            return ()
-        checklist = self.kb.obligations(doc, use_case)
-        fallback = next(
-            (
-                u.get("citation")
-                for u in self.kb.checklists[doc]["use_cases"]
-                if u["name"] == checklist["use_case"]
-            ),
-            None,
-        )
-        out = []
-        for item in checklist["items"]:
-            conditions = item["conditions"]
-            if any("modification" in c.lower() for c in conditions) and not modified:
-                continue
-            others = [c for c in conditions if "modification" not in c.lower()]
-            text = item["text"] + (f" (when: {'; '.join(others)})" if others else "")
-            if item["kind"] == "must_not":
-                text = f"Do not: {text}"
-            out.append((item["kind"], text, item.get("citation") or fallback))
-        return tuple(out)
-
     # -- across components -------------------------------------------------------------------------------
     def _between(
         self, chosen: list[tuple[Component, tuple[TermCheck, ...], bool]], context: CheckContext
@@ -489,87 +400,6 @@ class StackChecker:
             reasons=(*result.reasons, *reasons),
             citations=_unique([*result.citations, *cites]),
         )
-
-    def _obligations(
-        self,
-        chosen: list[tuple[Component, tuple[TermCheck, ...], bool]],
-        results: list[ComponentResult],
-    ) -> list[Obligation]:
-        merged: dict[str, dict[str, Any]] = {}
-        for component, terms, _ in chosen:
-            for t in terms:
-                for kind, text, citation in t.obligations:
-                    entry = merged.setdefault(text, {"kind": kind, "by": defaultdict(set), "cite": {}})
-                    entry["by"][str(t.term)].add(component.key)
-                    if citation and str(t.term) not in entry["cite"]:
-                        entry["cite"][str(t.term)] = citation
-        out = []
-        for text, entry in merged.items():
-            by: dict[str, set[str]] = entry["by"]
-            licences = sorted(by, key=lambda lic: (-len(by[lic]), lic))
-            components = set().union(*by.values())
-            citation = next((entry["cite"][lic] for lic in licences if lic in entry["cite"]), None)
-            out.append(Obligation(text, tuple(licences), len(components), citation, entry["kind"]))
-        out.sort(key=lambda o: (-o.components, o.kind != "must", o.text))
-        return out
-
-    # -- why this option ---------------------------------------------------------------------------------
-    def _why(
-        self, best: OptionCheck, others: list[OptionCheck], context: CheckContext
-    ) -> tuple[str, list[dict[str, Any]]]:
-        parts: list[str] = []
-        cites: list[dict[str, Any]] = []
-        for other in others:
-            name = other.expression
-            b, o = best.score, other.score
-            if b == o:
-                parts.append(f"{name} fits equally well; the first option written is taken")
-            elif b[0] < o[0]:
-                parts.append(f"{name} conflicts with the outbound licence {context.outbound}")
-            elif b[1] < o[1]:
-                worst = max((t.category for t in other.terms), key=CATEGORY_RANK.__getitem__)
-                parts.append(
-                    f"{name} is {CATEGORY_TEXT[worst]} under our guidance in {MODE_TEXT[context.mode]}"
-                )
-                cites.append(self.catalog.section_citation("4", DUAL_QUOTE))
-            elif b[2] < o[2]:
-                parts.append(f"{name} is not on our approved list and {best.expression} is")
-                cites.append(self.catalog.section_citation("4", DUAL_QUOTE))
-            elif b[3] < o[3]:
-                parts.append(f"{name}'s compatibility with {context.outbound} is undetermined")
-            elif b[4] < o[4]:
-                parts.append(f"{name}'s copyleft would be triggered by {MODE_TEXT[context.mode]}")
-            elif b[5] < o[5]:
-                scope_b = max((t.scope for t in best.terms), key=SCOPE_RANK.__getitem__)
-                scope_o = max((t.scope for t in other.terms), key=SCOPE_RANK.__getitem__)
-                parts.append(f"its copyleft scope ({scope_b}) is narrower than {name}'s ({scope_o})")
-            elif b[6] < o[6]:
-                ours = sum(len(t.obligations) for t in best.terms)
-                theirs = sum(len(t.obligations) for t in other.terms)
-                parts.append(f"it has fewer obligations in this mode than {name} ({ours} vs {theirs})")
-            else:
-                parts.append(f"it needs fewer licences to be met than {name}")
-        return "; ".join(parts), cites
-
-
-def _score(option: OptionCheck) -> tuple[int, ...]:
-    terms = option.terms
-    return (
-        sum(len(t.conflicts) for t in terms),
-        max(CATEGORY_RANK[t.category] for t in terms),
-        sum(1 for t in terms if not t.approved),
-        sum(len(t.undetermined) for t in terms),
-        max((SCOPE_RANK[t.scope] if t.triggered else 0) for t in terms),
-        max(SCOPE_RANK[t.scope] for t in terms),
-        sum(len(t.obligations) for t in terms),
-        len(terms),
-    )
-
-
-def _term(symbol: Any) -> Term:
-    if hasattr(symbol, "license_symbol"):
-        return Term(str(symbol.license_symbol.key), str(symbol.exception_symbol.key))
-    return Term(str(symbol.key))
 
 
 def _unique(citations: Iterable[dict[str, Any] | None]) -> tuple[dict[str, Any], ...]:
