@@ -5,8 +5,9 @@ format and applies the limits; ``sbom`` and ``manifests`` parse with the formats
 licence strings resolved to SPDX expressions (``resolve``, with ``data/mappings.yaml`` for what
 ``license-expression`` and ``licenselynx`` miss), the licence families and the approval-policy categories
 per distribution mode as reviewed data (``data/categories.yaml``, loaded and validated by ``catalog``), the
-check context and policy file (``context``), the check itself (``check``: OR choices, WITH exceptions,
-copyleft triggers, OSADL verdicts, obligations), the JSON / Markdown report (``report``) and the comparison of
-two inventories (``diff``). May import the ground floor, ``corpus``, ``index``, ``knowledge`` and
+check context and policy file (``context``), the check itself (``check``: WITH exceptions, copyleft
+triggers, OSADL verdicts, the policy lane), the choice among OR options and its reason (``choice``), the
+merged, cited obligations of the mode (``obligations``), the JSON / Markdown report (``report``) and the
+comparison of two inventories (``diff``). May import the ground floor, ``corpus``, ``index``, ``knowledge`` and
 ``answering``; never ``ui``, ``cli``, ``service`` or ``ingest``.
 """
