@@ -8,6 +8,6 @@ per distribution mode as reviewed data (``data/categories.yaml``, loaded and val
 check context and policy file (``context``), the check itself (``check``: WITH exceptions, copyleft
 triggers, OSADL verdicts, the policy lane), the choice among OR options and its reason (``choice``), the
 merged, cited obligations of the mode (``obligations``), the JSON / Markdown report (``report``) and the
-comparison of two inventories (``diff``). May import the ground floor, ``corpus``, ``index``, ``knowledge`` and
-``answering``; never ``ui``, ``cli``, ``service`` or ``ingest``.
+comparison of two inventories (``diff``). May import the ground floor, ``corpus``, ``index``,
+``knowledge`` and ``answering``; never ``ui``, ``cli``, ``service`` or ``ingest``.
 """
