@@ -227,6 +227,9 @@ def test_model_card_llama_and_other_license(tmp_path, checker):
     assert model.status == "needs-review"
     assert any("use restricted model" in r for r in model.reasons)
     assert any(c["doc_id"] == "license-approval-policy" and c["section"] == "3" for c in model.citations)
+    built_with = next(o for o in report.obligations if "Built with Llama" in o.text)
+    assert built_with.citation["doc_id"] == "llama3.1" and built_with.citation["section"] == "1(b)(i)"
+    assert any("700 million" in o.text for o in report.obligations)
     assert {r.component.name for r in report.components[1:]} == {"meta-llama/Llama-3.1-8B", "squad"}
     assert all(r.status == "needs-review" for r in report.components[1:])
 

@@ -170,6 +170,9 @@ def test_every_policy_and_exception_quote_is_in_the_cited_document():
         assert family["quote"] in policy, family["id"]
         assert f"## {family['section']}. {family['heading']}" in policy
     assert data["approved"]["quote"] in policy
+    for term in data["terms"]:
+        text = (ROOT / "corpus" / "licenses" / f"{term['doc_id']}.txt").read_text(encoding="utf-8")
+        assert term["quote"] in text, term
     for exception in data["exceptions"]:
         if exception["quote"]:
             text = (ROOT / "corpus" / "licenses" / f"{exception['id']}.txt").read_text(encoding="utf-8")

@@ -45,6 +45,16 @@ class ExceptionEffect:
 
 
 @dataclass(frozen=True)
+class LicenceTerm:
+    """A term of a model, data or non-commercial licence that binds the product in ``modes``, cited."""
+
+    license: str
+    modes: tuple[str, ...]
+    text: str
+    citation: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class PolicyCell:
     """The policy's category for one licence in one distribution mode."""
 
@@ -93,6 +103,23 @@ class Catalog:
             )
             for e in data["exceptions"]
         }
+
+        self.terms: dict[str, list[LicenceTerm]] = {}
+        for t in data["terms"]:
+            citation = {
+                "doc_id": t["doc_id"],
+                "section": t["section"],
+                "heading": None,
+                "source": f"corpus/licenses/{t['doc_id']}.txt",
+                "quote": t["quote"],
+            }
+            self.terms.setdefault(t["license"], []).append(
+                LicenceTerm(t["license"], tuple(t["modes"]), t["text"], citation)
+            )
+
+    def terms_for(self, licence: str, mode: str) -> list[LicenceTerm]:
+        """The terms of ``licence`` that bind the product in ``mode``."""
+        return [t for t in self.terms.get(licence, []) if mode in t.modes]
 
     def family(self, licence: str) -> Family | None:
         return self.by_license.get(licence)

@@ -296,6 +296,10 @@ class StackChecker:
             reasons.append(f"{lic} ({cell.family.replace('-', ' ')}) in a {column}: {text}")
         citations.append(cell.citation)
         obligations = term_obligations(self.kb, doc, mode, modified or (triggered and scope == "network"))
+        for extra in self.catalog.terms_for(lic, mode):
+            reasons.append(f"{lic}: {extra.text}")
+            citations.append(extra.citation)
+            obligations = (*obligations, ("must", extra.text, extra.citation))
         if mode in USE_CASE and doc is None:
             reasons.append(f"OSADL has no obligations checklist for {lic}; its obligations are not listed")
         return TermCheck(
