@@ -43,8 +43,10 @@ def test_upload_check_in_saas_and_open_the_cited_clause(full_index, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(f"{url}/stack")
         expect(page.get_by_role("heading", name="Stack check")).to_be_visible(timeout=60_000)
-        page.set_input_files("input[type=file]", str(sbom))
-        page.locator('[data-testid="stSelectbox"]').nth(1).click()
+        page.locator("[data-testid=stFileUploader]").filter(has_text="SBOMs or manifests").locator(
+            "input[type=file]"
+        ).set_input_files(str(sbom))
+        page.locator('[data-testid="stSelectbox"]').first.click()
         page.get_by_role("option", name="network service (SaaS / API)").click()
         page.get_by_role("button", name="Check").click()
         expect(page.get_by_text("2 components, 2 resolved, 0 need review, 1 conflicts")).to_be_visible(

@@ -55,6 +55,9 @@ def test_binary_mode_lists_obligations_and_bad_input_is_one_message():
     assert any("Obligations (" in m.value for m in at.markdown)
     at2 = _run('{"bomFormat": "CycloneDX", "specVersion": "1.5",')
     assert at2.error and "is not valid JSON" in at2.error[0].value
+    at3 = AppTest.from_function(_entry, default_timeout=120).run()
+    at3.button(key="stack_run").click().run()
+    assert at3.error and "Upload a file or paste" in at3.error[0].value and not at3.metric
 
 
 BOM = json.dumps(
@@ -83,3 +86,24 @@ def test_the_dependency_graph_shows_the_path_to_the_conflict():
     assert graphs, "no dependency graph"
     dot = graphs[0].proto.spec
     assert '"acme-api" -> "orm-lite@1.1.0"' in dot and '"orm-lite@1.1.0" -> "ghostdb@2.0.0"' in dot
+
+
+def _lock(packages: dict[str, str]) -> str:
+    entries = {"": {"name": "product"}}
+    entries.update({f"node_modules/{k}": {"version": "1.0.0", "license": v} for k, v in packages.items()})
+    return json.dumps({"lockfileVersion": 3, "packages": entries})
+
+
+def test_compare_two_versions_shows_a_relicensing():
+    at = AppTest.from_function(_entry, default_timeout=120).run()
+    at.text_area(key="stack_old_paste").input(_lock({"db": "Apache-2.0", "gone": "MIT"}))
+    at.text_area(key="stack_new_paste").input(_lock({"db": "BUSL-1.1", "fresh": "ISC"}))
+    at.button(key="stack_compare").click().run()
+    assert not at.exception
+    assert at.warning and "Relicensed: db" in at.warning[0].value and "BUSL-1.1" in at.warning[0].value
+    table = at.dataframe[-1].value
+    assert dict(zip(table["component"], table["change"], strict=True)) == {
+        "db": "relicensed",
+        "fresh": "added",
+        "gone": "removed",
+    }

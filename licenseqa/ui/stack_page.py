@@ -13,8 +13,9 @@ import streamlit as st
 from licenseqa.errors import LicenseQAError
 from licenseqa.stack.check import StackChecker
 from licenseqa.stack.context import MODE_TEXT, MODES, make_context
+from licenseqa.stack.diff import diff_reports
 from licenseqa.stack.inputs import merge, read_bytes
-from licenseqa.stack.model import Inventory, StackReport
+from licenseqa.stack.model import Inventory, StackInputError, StackReport
 from licenseqa.stack.report import DISCLAIMER, cite, summary_line, to_json, to_markdown
 from licenseqa.ui.render import md_escape
 
@@ -44,6 +45,8 @@ def _inventory(uploads: list[Any], pasted: str, paste_name: str) -> Inventory:
     parts = [read_bytes(f.getvalue(), f.name) for f in uploads]
     if pasted.strip():
         parts.append(read_bytes(pasted.encode("utf-8"), paste_name))
+    if not parts:
+        raise StackInputError("Upload a file or paste a manifest first.")
     return merge(parts)
 
 
@@ -53,17 +56,25 @@ def stack_page(browser: st.Page) -> None:
         "An SBOM or a dependency manifest in; each component's licence, the conflicts and the combined "
         f"obligations for the way the product ships out, each cited. {DISCLAIMER}"
     )
+    cols = st.columns(2)
+    mode = cols[0].selectbox(
+        "Distribution mode", MODES, index=MODES.index("binary"), key="stack_mode", format_func=MODE_TEXT.get
+    )
+    outbound = cols[1].text_input("Outbound licence", value="proprietary", key="stack_outbound")
+    check_tab, diff_tab = st.tabs(["Check", "Compare two versions"])
+    with check_tab:
+        _check(browser, mode, outbound)
+    with diff_tab:
+        _compare(mode, outbound)
+
+
+def _check(browser: st.Page, mode: str, outbound: str) -> None:
     uploads = st.file_uploader(
         "SBOMs or manifests", accept_multiple_files=True, key="stack_files",
         help="CycloneDX JSON/XML, SPDX 2/3, requirements.txt, pyproject.toml, package(-lock).json, a card",
     )  # fmt: skip
     pasted = st.text_area("or paste one", key="stack_paste", height=140)
-    cols = st.columns(3)
-    paste_as = cols[0].selectbox("pasted text is", list(PASTE_AS), key="stack_paste_as")
-    mode = cols[1].selectbox(
-        "Distribution mode", MODES, index=MODES.index("binary"), key="stack_mode", format_func=MODE_TEXT.get
-    )
-    outbound = cols[2].text_input("Outbound licence", value="proprietary", key="stack_outbound")
+    paste_as = st.selectbox("pasted text is", list(PASTE_AS), key="stack_paste_as")
     if st.button("Check", key="stack_run", type="primary"):
         try:
             inventory = _inventory(list(uploads or []), pasted, PASTE_AS[paste_as])
@@ -76,6 +87,53 @@ def stack_page(browser: st.Page) -> None:
     found = st.session_state.get("stack_report")
     if found:
         _show(found[0], found[1], browser)
+
+
+def _side(label: str, key: str) -> tuple[Any, str]:
+    upload = st.file_uploader(label, key=f"{key}_file")
+    pasted = st.text_area(f"or paste the {label.lower()}", key=f"{key}_paste", height=100)
+    return upload, pasted
+
+
+def _compare(mode: str, outbound: str) -> None:
+    """Two versions of the same product: what was added, removed, upgraded and relicensed."""
+    cols = st.columns(2)
+    with cols[0]:
+        old_file, old_text = _side("Old version", "stack_old")
+    with cols[1]:
+        new_file, new_text = _side("New version", "stack_new")
+    if not st.button("Compare", key="stack_compare"):
+        return
+    try:
+        context = make_context(mode, outbound)
+        old = _checker().check(_inventory([old_file] if old_file else [], old_text, "old.json"), context)
+        new = _checker().check(_inventory([new_file] if new_file else [], new_text, "new.json"), context)
+    except LicenseQAError as exc:
+        st.error(str(exc))
+        return
+    result = diff_reports(old, new)
+    st.markdown(md_escape(f"Old: {summary_line(old)}"))
+    st.markdown(md_escape(f"New: {summary_line(new)}"))
+    relicensed = [c for c in result.changes if c.kind == "relicensed"]
+    for c in relicensed:
+        st.warning(f"Relicensed: {c.name}: {c.old} -> {c.new}")
+    st.dataframe(
+        [
+            {"component": c.name, "change": c.kind, "old": c.old or "", "new": c.new or ""}
+            for c in result.changes
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    for title, items in (
+        ("New conflicts", result.conflicts_added),
+        ("Conflicts gone", result.conflicts_removed),
+        ("New obligations", result.obligations_added),
+        ("Obligations gone", result.obligations_removed),
+    ):
+        if items:
+            st.markdown(f"**{title}**")
+            st.markdown("\n".join(f"- {md_escape(x)}" for x in items))
 
 
 def _show(report: StackReport, inventory: Inventory, browser: st.Page) -> None:
