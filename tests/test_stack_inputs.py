@@ -72,6 +72,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
             "is not a valid SPDX 2 document",
         ),
         ("bin.json", "", "is empty"),
+        ("README.md", "---\nlicense: [unclosed\n---\n# card\n", "front matter cannot be read"),
     ],
 )
 def test_bad_input_is_one_clear_message(tmp_path, capsys, name, text, message):

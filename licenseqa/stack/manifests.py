@@ -22,6 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from licenseqa.stack.model import Component, Inventory, StackInputError
 
 log = logging.getLogger(__name__)
@@ -171,8 +173,9 @@ def read_card(text: str, name: str) -> Inventory:
         if DATASET_KEYS & set(meta):
             card = DatasetCard(text, ignore_metadata_errors=True)
             meta = card.data.to_dict()
-    except (ValueError, TypeError) as exc:
-        raise StackInputError(f"{name}: the card's YAML front matter cannot be read ({exc}).") from None
+    except (ValueError, TypeError, yaml.YAMLError) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise StackInputError(f"{name}: the card's YAML front matter cannot be read ({detail}).") from None
     is_dataset = bool(DATASET_KEYS & set(meta))
     licence = meta.get("license")
     if isinstance(licence, list):
