@@ -99,6 +99,18 @@ class ComponentResult:
     category: str | None = None
     family: str | None = None
 
+    @property
+    def headline(self) -> str:
+        """The reason that decided the status (for one-line views): the first reason that speaks of a
+        conflict, a review, "not allowed" or an unresolved licence, else the last reason."""
+        keys = {
+            "conflict": ("cannot", "copyleft of", "conflict"),
+            "not-allowed": ("not allowed",),
+            "needs-review": ("no licence", "review", "not covered", "OSADL says", "no longer matches"),
+        }.get(self.status, ())
+        found = next((r for r in self.reasons if any(k in r for k in keys)), None)
+        return found or (self.reasons[-1] if self.reasons else "")
+
 
 @dataclass(frozen=True)
 class Obligation:

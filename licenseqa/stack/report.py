@@ -112,7 +112,7 @@ def to_markdown(report: StackReport, obligations: int | None = None) -> str:
     for status, title in (("not-allowed", "Not allowed"), ("needs-review", "Needs review")):
         rows = [r for r in report.components if r.status == status]
         lines += [f"## {title} ({len(rows)})", ""]
-        lines += [f"- **{r.component.key}** ({r.resolved or 'unresolved'}): {r.reasons[0]}" for r in rows]
+        lines += [f"- **{r.component.key}** ({r.resolved or 'unresolved'}): {r.headline}" for r in rows]
         if not rows:
             lines.append("None.")
         lines.append("")
@@ -155,7 +155,7 @@ def to_text(report: StackReport, obligations: int = 10) -> str:
         lines.append(f"... and {len(report.conflicts) - 20} more conflicts (use --json or --markdown)")
     for r in report.components:
         if r.status == "not-allowed":
-            lines.append(f"NOT ALLOWED {r.component.key} ({r.resolved}): {r.reasons[-1]}")
+            lines.append(f"NOT ALLOWED {r.component.key} ({r.resolved}): {r.headline}")
     review = [r for r in report.components if r.status == "needs-review"]
     if review:
         shown = ", ".join(r.component.key for r in review[:8])

@@ -245,7 +245,7 @@ def _table(report: StackReport) -> None:
             "resolved": r.resolved or "",
             "chosen": r.chosen or "",
             "status": r.status,
-            "reason": r.reasons[0] if r.reasons else "",
+            "reason": r.headline,
             "clauses": ", ".join(cite(c) for c in r.citations),
         }
         for r in sorted(report.components, key=lambda r: STATUS_ORDER.index(r.status))
