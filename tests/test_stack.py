@@ -104,6 +104,7 @@ def test_spdx_examples(checker):
     two = read_path(SPDX / "example11.spdx.json")
     assert two.formats == ("SPDX-2.3 JSON",)
     assert {c.name: c.declared for c in two.components}["hyper"] == ("MIT",)  # concluded wins
+    assert dict(two.dependencies)["SPDXRef-Package-hello-server-src"]  # DEPENDS_ON relationships
     tag = read_path(SPDX / "example6-bin.spdx")
     assert tag.formats == ("SPDX-2.2 tag-value",)
     report = checker.check(tag, make_context("binary"))

@@ -283,7 +283,23 @@ def read_spdx2(text: str, data: dict[str, Any] | None, name: str) -> Inventory:
             )
         )
     label = f"{version} {'JSON' if data is not None else 'tag-value'}"
-    return Inventory(components=tuple(components), formats=(label,))
+    return Inventory(components=tuple(components), formats=(label,), dependencies=_spdx2_edges(document))
+
+
+def _spdx2_edges(document: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``DEPENDS_ON`` / ``CONTAINS`` relationships as parent -> children (``DEPENDENCY_OF`` reversed)."""
+    from spdx_tools.spdx.model import RelationshipType
+
+    children: dict[str, list[str]] = {}
+    for rel in document.relationships:
+        a, b = rel.spdx_element_id, rel.related_spdx_element_id
+        if not isinstance(b, str):
+            continue  # NONE / NOASSERTION
+        if rel.relationship_type in (RelationshipType.DEPENDS_ON, RelationshipType.CONTAINS):
+            children.setdefault(a, []).append(b)
+        elif rel.relationship_type == RelationshipType.DEPENDENCY_OF:
+            children.setdefault(b, []).append(a)
+    return tuple((parent, tuple(kids)) for parent, kids in children.items())
 
 
 def _spdx2_licence(value: object) -> str | None:
