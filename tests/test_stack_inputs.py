@@ -192,3 +192,17 @@ def test_every_mapping_resolves_and_families_do_not_overlap():
         for symbol in hit.expression.replace("(", " ").replace(")", " ").split():
             if symbol.startswith("LicenseRef-"):
                 assert catalog.family(symbol), f"{symbol} has no family in categories.yaml"
+
+
+def test_every_cited_section_is_one_the_splitter_gives(splitter):
+    """The section labels that data/categories.yaml cites (policy rows, licence terms) exist in the
+    corpus document as the ingest splits it."""
+    from ingest.preview import preview_file
+
+    data = load_data_file("categories")
+    wanted: dict[str, set[str]] = {data["policy"]["source"]: {f["section"] for f in data["families"]}}
+    for term in data["terms"]:
+        wanted.setdefault(f"corpus/licenses/{term['doc_id']}.txt", set()).add(term["section"])
+    for path, sections in sorted(wanted.items()):
+        found = set(preview_file(ROOT / path, splitter).sections)
+        assert sections <= found, (path, sections - found)
