@@ -206,3 +206,9 @@ def test_every_cited_section_is_one_the_splitter_gives(splitter):
     for path, sections in sorted(wanted.items()):
         found = set(preview_file(ROOT / path, splitter).sections)
         assert sections <= found, (path, sections - found)
+
+
+def test_the_example_policy_file_is_valid():
+    context = make_context(policy=ROOT / "docs" / "stack-policy.example.yaml")
+    assert context.mode == "binary" and context.outbound == "proprietary"
+    assert {d.name for d in context.decisions} == {"jackson-databind", "ranker", "ghostdb"}
