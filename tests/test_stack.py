@@ -266,6 +266,15 @@ def test_policy_file_decisions_and_modified_overrides(tmp_path, checker):
     flagged = checker.check(read_path(card), make_context("binary", policy=stale)).components[0]
     assert flagged.status == "needs-review" and any("was for MIT" in r for r in flagged.reasons)
 
+    lock = _lock(tmp_path, {"db": "MIT"}, "lock-db.json")  # db@1.0.0
+    old = tmp_path / "old.yaml"
+    old.write_text(
+        "components:\n  - name: db\n    version: 0.9.0\n    decision: approved\n", encoding="utf-8"
+    )
+    upgraded = _result(checker.check(read_path(lock), make_context("binary", policy=old)), "db")
+    assert upgraded.status == "needs-review"
+    assert any("was for version 0.9.0, not 1.0.0" in r for r in upgraded.reasons)
+
     lock = _lock(tmp_path, {"a": "Apache-2.0", "b": "Apache-2.0"})
     mod = tmp_path / "mod.yaml"
     mod.write_text("components:\n  - name: a\n    modified: true\n", encoding="utf-8")

@@ -196,6 +196,12 @@ class StackChecker:
         record = f"decision '{decision.decision}' {who}".strip() + (
             f": {decision.why}" if decision.why else ""
         )
+        if not decision.matches(component):
+            flagged = "needs-review" if status == "ok" else status
+            return (
+                flagged,
+                f"{record} was for version {decision.version}, not {component.version}; review again",
+            )
         if decision.license and decision.license != best.expression:
             return (
                 "needs-review",

@@ -57,12 +57,16 @@ class CheckContext:
     decisions: tuple[Decision, ...] = field(default=())
 
     def decision_for(self, component: Component) -> Decision | None:
-        found = [d for d in self.decisions if d.matches(component)]
-        found.sort(key=lambda d: d.version is None)  # an exact version wins over a name-only entry
-        return found[0] if found else None
+        """The decision recorded for the component: for its exact version first, then a name-only one,
+        then one for another version (which the check reports as no longer matching)."""
+        named = [d for d in self.decisions if d.name == component.name]
+        named.sort(key=lambda d: (not d.matches(component), d.version is None))
+        return named[0] if named else None
 
     def modified_for(self, component: Component) -> bool:
         decision = self.decision_for(component)
+        if decision is not None and not decision.matches(component):
+            decision = None
         return decision.modified if decision is not None and decision.modified is not None else self.modified
 
 
