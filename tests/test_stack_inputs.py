@@ -212,3 +212,12 @@ def test_the_example_policy_file_is_valid():
     context = make_context(policy=ROOT / "docs" / "stack-policy.example.yaml")
     assert context.mode == "binary" and context.outbound == "proprietary"
     assert {d.name for d in context.decisions} == {"jackson-databind", "ranker", "ghostdb"}
+
+
+def test_fast_schema_checks_keep_the_library_semantics(tmp_path):
+    ref = {"type": "website", "url": "https://例え.jp/パス"}  # an IRI, not an ASCII URI: valid
+    bom = {**BOM, "components": [{"type": "library", "name": "a", "externalReferences": [ref]}]}
+    assert read_path(_write(tmp_path, "iri.json", json.dumps(bom))).components[0].name == "a"
+    bad = {**BOM, "components": [{"type": "library", "name": "a", "licenses": [{"license": {"id": "MITX"}}]}]}
+    with pytest.raises(StackInputError, match=r"is not valid CycloneDX 1\.5 JSON"):
+        read_path(_write(tmp_path, "enum.json", json.dumps(bad)))
