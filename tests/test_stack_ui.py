@@ -48,6 +48,9 @@ def test_pasted_lock_shows_summary_conflict_and_links_to_the_clause():
     assert "AGPL-3.0-only §13" in links, links
     table = at.dataframe[0].value
     assert table["status"].iloc[0] == "conflict"
+    at.selectbox(key="stack_detail").set_value("mystery@0.1.0").run()
+    assert any("no licence is declared" in m.value for m in at.markdown)
+    assert "license-approval-policy §3" in [el.proto.label for el in at.get("page_link")]
 
 
 def test_binary_mode_lists_obligations_and_bad_input_is_one_message():

@@ -172,6 +172,7 @@ def _show(report: StackReport, inventory: Inventory, browser: st.Page) -> None:
     _conflicts(report, inventory, browser)
     _obligations(report, browser)
     _table(report)
+    _details(report, browser)
 
 
 def _conflicts(report: StackReport, inventory: Inventory, browser: st.Page) -> None:
@@ -253,3 +254,19 @@ def _table(report: StackReport) -> None:
         and (not query or query.lower() in f"{r.component.key} {r.resolved} {r.component.declared}".lower())
     ]
     st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _details(report: StackReport, browser: st.Page) -> None:
+    """One component's reasons, each clause a link into the licence browser."""
+    keys = [r.component.key for r in sorted(report.components, key=lambda r: STATUS_ORDER.index(r.status))]
+    if not keys:
+        return
+    wanted = st.selectbox("Details of", keys, key="stack_detail")
+    result = next(r for r in report.components if r.component.key == wanted)
+    st.markdown(f"**{md_escape(result.component.key)}**: {result.status}")
+    if result.resolved:
+        chosen = f" (chosen: {result.chosen})" if result.chosen else ""
+        st.caption(md_escape(f"{result.resolved}{chosen}"))
+    st.markdown("\n".join(f"- {md_escape(reason)}" for reason in result.reasons))
+    for n, citation in enumerate(result.citations):
+        _link(browser, citation, f"detail_{n}")
