@@ -1,9 +1,9 @@
 """The ``licenseqa`` command: argument parsing and one thin module per command.
 
 Owns: ``main`` (the console script), ``ask`` (``licenseqa ask``), ``corpus`` (``licenseqa corpus ...``),
-``evaluate`` (``licenseqa eval``), ``facts`` (``licenseqa facts``). Each command parses its options, calls
-the job's package, prints one format and sets the exit code. May import every package except ``ui`` (and
-never ``ingest``: ``licenseqa ingest`` runs it as its own process).
+``evaluate`` (``licenseqa eval``), ``facts`` (``licenseqa facts``), ``stack`` (``licenseqa stack ...``). Each
+command parses its options, calls the job's package, prints one format and sets the exit code. May import
+every package except ``ui`` (and never ``ingest``: ``licenseqa ingest`` runs it as its own process).
 """
 
 from __future__ import annotations
@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_corpus_parser(sub)
     add_facts_parser(sub)
+    from licenseqa.cli.stack import add_stack_parser
+
+    add_stack_parser(sub)
     return parser
 
 
@@ -103,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             from licenseqa.cli.facts import run_facts
 
             return run_facts(settings, args)
+        if args.command == "stack":
+            from licenseqa.cli.stack import run_stack
+
+            return run_stack(args)
         if args.command == "eval":
             from licenseqa.cli.evaluate import run_eval_cli
 

@@ -11,6 +11,7 @@ import streamlit as st
 from licenseqa.ui.browser import browser_page
 from licenseqa.ui.chat import chat_page
 from licenseqa.ui.manage import manage_page
+from licenseqa.ui.stack_page import stack_page
 
 
 def _chat() -> None:
@@ -21,7 +22,12 @@ def _browser() -> None:
     browser_page(BROWSER)
 
 
+def _stack() -> None:
+    stack_page(BROWSER)
+
+
 CHAT = st.Page(_chat, title="Chat", url_path="chat", default=True)
 BROWSER = st.Page(_browser, title="License browser", url_path="browser")
+STACK = st.Page(_stack, title="Stack check", url_path="stack")
 MANAGE = st.Page(manage_page, title="Manage corpus", url_path="manage")
-ALL = [CHAT, BROWSER, MANAGE]
+ALL = [CHAT, BROWSER, STACK, MANAGE]
