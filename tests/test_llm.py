@@ -61,10 +61,10 @@ def test_k_reaches_retrieval_in_llm_mode(retriever):
 
 
 def test_invalid_citation_is_removed_and_reported(retriever):
-    ans = LLMAnswerer(retriever, fake("The network clause requires a source offer [1][9].")).ask(Q)
+    ans = LLMAnswerer(retriever, fake("The network clause requires a source offer [1][42].")).ask(Q)
     assert ans.mode == "llm"
-    assert "[9]" not in ans.text and "[1]" in ans.text
-    assert any("[9]" in w and "do not exist" in w for w in ans.warnings)
+    assert "[42]" not in ans.text and "[1]" in ans.text
+    assert any("[42]" in w and "do not exist" in w for w in ans.warnings)
     assert [c.n for c in ans.citations] == [1]
 
 
@@ -239,3 +239,30 @@ def test_streamlit_streams_then_shows_verified_citations(openai_stub, full_index
     assert any("· llm ·" in c.value for c in at.caption)
     assert any(e.label.startswith("[1] GNU Affero General Public License 3.0 §13") for e in at.expander)
     assert _OpenAIStub.requests and _OpenAIStub.requests[-1]["stream"] is True
+
+
+NC = "Can we use CC BY-NC 4.0 photos in a paid advertising campaign?"
+
+
+def test_the_facts_verdict_goes_to_the_model_and_overrides_a_contradiction(retriever):
+    """The reviewed facts are a numbered source; a model verdict that contradicts them is replaced."""
+    from licenseqa.answering.compose import answer
+
+    base = answer(NC, retriever)
+    assert base.verdict and base.verdict["value"] == "no"
+    seen: list = []
+
+    class Recording(GenericFakeChatModel):
+        def _generate(self, messages, *args, **kwargs):  # type: ignore[override]
+            seen.append(messages)
+            return super()._generate(messages, *args, **kwargs)
+
+    wrong = Recording(messages=iter([AIMessage(content="Yes. Attribution is all it takes [1].")]))
+    ans = LLMAnswerer(retriever, wrong).ask(NC)
+    assert "<reviewed-facts>" in seen[0][-1].content and "No." in seen[0][-1].content
+    assert ans.mode == "llm" and ans.text.startswith("No.")
+    assert any("contradicts the reviewed licence facts" in w for w in ans.warnings)
+    assert all(1 <= c.n <= 7 for c in ans.citations) and ans.citations
+    agreeing = LLMAnswerer(retriever, fake("No. The licence is for NonCommercial purposes only [1].")).ask(NC)
+    assert agreeing.text.startswith("No. The licence")
+    assert not any("contradicts" in w for w in agreeing.warnings)

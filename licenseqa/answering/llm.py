@@ -75,7 +75,9 @@ def _escape_source(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 
-def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:
+def build_messages(question: str, hits: list[Hit], facts: str | None = None) -> list[tuple[str, str]]:
+    """The system prompt and the user message: numbered ``<source>`` blocks, the reviewed licence facts'
+    verdict when there is one (its ``[n]`` refer to those sources), then the question."""
     blocks = []
     for n, hit in enumerate(hits, start=1):
         c = hit.clause
@@ -85,7 +87,13 @@ def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:
             f'<source n="{n}" title="{_escape_source(c.title)}" section="{section}{heading}">\n'
             f"{_escape_source(c.text)}\n</source>"
         )
-    user = "Sources:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {_escape_source(question)}"
+    user = "Sources:\n\n" + "\n\n".join(blocks)
+    if facts:
+        user += (
+            "\n\n<reviewed-facts>\nOur legal team's reviewed licence facts answer this yes/no question; "
+            f"state their conclusion and cite the same sources:\n{_escape_source(facts)}\n</reviewed-facts>"
+        )
+    user += f"\n\nQuestion: {_escape_source(question)}"
     return [("system", SYSTEM_PROMPT), ("human", user)]
 
 
@@ -112,6 +120,53 @@ def verify(text: str, n_sources: int) -> Verified:
             warnings.append(f"Sentence without a citation: {s[:120]}")
     cited = tuple(sorted({int(m) for m in _CITE.findall(text)}))
     return Verified(text, cited, tuple(warnings))
+
+
+def _facts_source(base: Answer, hits: list[Hit], retriever: Retriever) -> str | None:
+    """The verdict of ``base`` renumbered to the model's sources; the clauses it cites that are not among
+    ``hits`` are appended to ``hits`` (in place). None when the answer has no verdict."""
+    if not base.verdict:
+        return None
+    mapping: dict[int, int] = {}
+    for n in base.verdict["citations"]:
+        c = base.citations[n - 1]
+        pos = next(
+            (
+                i
+                for i, h in enumerate(hits, 1)
+                if (h.clause.doc_id, h.clause.section) == (c.doc_id, c.section)
+            ),
+            None,
+        )
+        if pos is None:
+            clause = next(
+                (
+                    x
+                    for x in retriever.clauses_of(c.doc_id)
+                    if (x.section or None) == (c.section or None)
+                    and x.start_line <= c.start_line <= x.end_line
+                ),
+                None,
+            )
+            if clause is None:
+                continue
+            hits.append(Hit(clause, 0.0, len(hits) + 1))
+            pos = len(hits)
+        mapping[n] = pos
+    return _CITE.sub(
+        lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", base.verdict["text"]
+    ).strip()
+
+
+def _stated_verdict(text: str) -> str | None:
+    """ "yes" / "no" when the model's answer opens with one."""
+    m = re.match(r"\W*(yes|no)\b", text, re.I)
+    return m.group(1).lower() if m else None
+
+
+def _drop_first_sentence(text: str) -> str:
+    parts = _SENTENCE.split(text.strip(), maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
 
 
 def _citations(hits: list[Hit], cited: tuple[int, ...]) -> tuple[Citation, ...]:
@@ -154,7 +209,8 @@ class LLMAnswerer:
                 on_answer(base)
             return
         hits = list(base.retrieved[:MAX_SOURCES])
-        messages = build_messages(text, hits)
+        facts_note = _facts_source(base, hits, self.retriever)
+        messages = build_messages(text, hits, facts_note)
         parts: list[str] = []
         failure: str | None = None
         try:
@@ -183,12 +239,23 @@ class LLMAnswerer:
                 )
             else:
                 total = (time.perf_counter() - started) * 1000
+                final, cited, warnings = checked.text, checked.cited, checked.warnings
+                stated = _stated_verdict(final)
+                if facts_note and base.verdict and stated and stated != base.verdict["value"]:
+                    # the reviewed facts decide a yes/no question; a contradicting model verdict is replaced
+                    final = facts_note + "\n\n" + _drop_first_sentence(final)
+                    cited = tuple(sorted({*cited, *(int(n) for n in _CITE.findall(facts_note))}))
+                    warnings = (
+                        *warnings,
+                        f"The LLM answered {stated!r}, which contradicts the reviewed licence facts; "
+                        "the facts' verdict replaces it.",
+                    )
                 result = replace(  # keeps the OSADL checklist / verdict of the extractive answer
                     base,
-                    text=checked.text,
-                    citations=_citations(hits, checked.cited),
+                    text=final,
+                    citations=_citations(hits, cited),
                     mode="llm",
-                    warnings=checked.warnings,
+                    warnings=warnings,
                     timings_ms={
                         "retrieve": base.timings_ms.get("retrieve", 0.0),
                         "compose": round(total - base.timings_ms.get("retrieve", 0.0), 2),
