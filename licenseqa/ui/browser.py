@@ -6,13 +6,18 @@ The URL identifies what is shown: ``?doc=<id>&section=<label>&line=<n>``.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 import streamlit.components.v1 as components
 
 from licenseqa.corpus.catalog import DocumentView, document_view, search_documents
 from licenseqa.errors import LicenseQAError
+from licenseqa.models import Clause
+from licenseqa.ui.facts_view import HrefFn, render_facts
 from licenseqa.ui.knowledge_view import LinkFn, render_checklist, render_compat
 from licenseqa.ui.render import KIND_LABELS, md_escape, text_block_html
 from licenseqa.ui.resources import current_status, get_retriever, settings
@@ -133,6 +138,7 @@ def browser_page(self_page: st.Page) -> None:
     st.table({"fact": list(facts), "value": list(facts.values())})
     st.caption(f"File `{view.source}` · {len(view.outline)} sections and passages in the index")
 
+    render_facts(doc_id, _clause_href(snap.clauses))
     _knowledge_panels(doc_id, state, _section_button(self_page))
 
     section = params.get("section") or None
@@ -159,6 +165,30 @@ def browser_page(self_page: st.Page) -> None:
             "if (el) { el.scrollIntoView({block: 'center'}); }</script>",
             height=0,
         )
+
+
+def _clause_href(clauses: list[Clause]) -> HrefFn:
+    """A facts citation ``{doc, section, phrase}`` as this page's URL of its clause (``?doc&section&line``);
+    the line is that of the part of the section holding the phrase, when the index has it."""
+    from licenseqa.knowledge.facts import FactCitation, resolve
+
+    by_doc: dict[str, list[Clause]] = {}
+    for c in clauses:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    done: dict[tuple[str, str, str], str] = {}
+
+    def href(c: Mapping[str, Any]) -> str:
+        doc, section, phrase = str(c.get("doc") or ""), c.get("section") or "", str(c.get("phrase") or "")
+        key = (doc, section, phrase)
+        if key not in done:
+            params = {"doc": doc, "section": section}
+            found = resolve(FactCitation(doc, section or None, phrase), by_doc.get(doc, []))
+            if found and found.get("start_line"):
+                params["line"] = str(found["start_line"])
+            done[key] = "?" + urlencode(params)
+        return done[key]
+
+    return href
 
 
 def _section_button(page: st.Page) -> LinkFn:
