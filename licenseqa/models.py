@@ -87,3 +87,5 @@ class Answer:
     # the facts' verdict of a yes/no question: {"value": "yes"|"no"|"conditional", "text", "citations": [n],
     # "asks", "activities", "obligations"}; None when the question is not yes/no or the facts do not decide
     verdict: dict[str, Any] | None = None
+    # a comparison question between two licences with facts: licenseqa.knowledge.facts.compare() rows
+    facts_compare: tuple[dict[str, Any], ...] = ()

@@ -22,6 +22,7 @@ from licenseqa.answering.verdict import steer as facts_steer
 from licenseqa.errors import InputError
 from licenseqa.knowledge.build import DocumentLinker
 from licenseqa.knowledge.facts import FACTS_DIR, FactCitation, FactsBook, FactsError
+from licenseqa.knowledge.facts import compare as compare_facts
 from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.knowledge.vocabulary import Vocabulary
 from licenseqa.models import Answer, Citation, Clause, Hit
@@ -376,6 +377,7 @@ def answer(
     retrieved_at = time.perf_counter()
     body, citations, abstain_reason = compose(text, retrieval)
     verdict_out: dict[str, Any] | None = None
+    facts_rows: tuple[dict[str, Any], ...] = ()
     if abstain_reason is not None:
         obligations, compatibility = None, ()
     elif book is not None:
@@ -385,6 +387,12 @@ def answer(
             body = lead + "\n\n" + body
         elif analysis.subjects and is_polar(asked_sentences(text), text):
             body = NO_VERDICT + "\n\n" + body
+        pair = _compared_pair(analysis, book)
+        if pair is not None:
+            facts_rows = tuple(compare_facts(*pair))
+            body += "\n\n" + "\n".join(render_facts_compare(pair[0].doc_id, pair[1].doc_id, facts_rows))
+    if abstain_reason is None and _names_a_stack(analysis.question):
+        body += "\n\n" + STACK_POINTER
     if compatibility:
         leads = [
             f"OSADL compatibility, {c['subordinate']} inside a {c['leading']} work: "
@@ -416,12 +424,74 @@ def answer(
         analysis=analysis.to_dict(),
         abstain_reason=abstain_reason,
         verdict=verdict_out,
+        facts_compare=facts_rows,
         timings_ms={
             "retrieve": round((retrieved_at - started) * 1000, 2),
             "compose": round((done - retrieved_at) * 1000, 2),
             "total": round((done - started) * 1000, 2),
         },
     )
+
+
+STACK_POINTER = (
+    "To check a whole SBOM or dependency manifest, use the Stack check page (or `licenseqa stack FILE`): "
+    "it reads CycloneDX, SPDX and package manifests and lists every component's obligations and conflicts."
+)
+
+
+def _names_a_stack(question: str) -> bool:
+    from licenseqa.answering.detect import normalise
+
+    term = next(t for t in Vocabulary.load().asks if t.id == "stack-check")
+    return bool(term.find(normalise(question)))
+
+
+def _compared_pair(analysis: Analysis, book: FactsBook) -> tuple[Any, Any] | None:
+    """The two licences a comparison question names, when both have facts (first version of a family)."""
+    if analysis.form != "compare" or len(analysis.subjects) < 2:
+        return None
+    docs = [s.doc_ids[0] for s in analysis.subjects[:2]]
+    if docs[0] == docs[1] and len(analysis.subjects[1].doc_ids) > 1:
+        docs[1] = analysis.subjects[1].doc_ids[1]
+    found = [book.get(d) for d in docs]
+    if found[0] is None or found[1] is None or docs[0] == docs[1]:
+        return None
+    return found[0], found[1]
+
+
+EFFECT_WORDS = {
+    "allowed": "can",
+    "allowed-if": "can, if",
+    "not-allowed": "cannot",
+    "not-triggered": "not triggered",
+    "not-addressed": "not addressed",
+}
+
+
+def render_facts_compare(a: str, b: str, rows: Sequence[dict[str, Any]], limit: int = 8) -> list[str]:
+    """The rows of a facts comparison that differ, as lines: "- patents: MIT not addressed; Apache-2.0 can
+    (Apache-2.0 §3)"."""
+    lines = [f"Licence facts, {a} vs {b} (where they differ; the full table is in the licence browser):"]
+    shown = 0
+    for r in rows:
+        if not r["differs"] or r["kind"] != "activity":
+            continue
+        cells = []
+        for doc, cell in ((a, r["a"]), (b, r["b"])):
+            if cell is None:
+                cells.append(f"{doc} -")
+                continue
+            ob = f" ({', '.join(cell['obligations'])})" if cell["obligations"] else ""
+            labels = list(dict.fromkeys(c["label"] for c in cell["cite"]))[:2]
+            where = f" ({'; '.join(labels)})" if labels else ""
+            cells.append(f"{doc} {EFFECT_WORDS[cell['effect']]}{ob}{where}")
+        lines.append(f"- {r['row']}: " + "; ".join(cells))
+        shown += 1
+        if shown >= limit:
+            break
+    if shown == 0:
+        lines.append("- no difference in the activities' effects")
+    return lines
 
 
 NO_VERDICT = (
@@ -588,6 +658,7 @@ def _answer_dict(ans: Answer) -> dict[str, object]:
         "mode": ans.mode,
         "warnings": list(ans.warnings),
         "verdict": ans.verdict,
+        "facts_compare": list(ans.facts_compare),
     }
 
 
