@@ -147,12 +147,15 @@ def _e(text: Any) -> str:
 
 def cite_links_html(cites: Iterable[Mapping[str, Any]], href: HrefFn) -> str:
     """Each citation as a link to its clause in the browser, the cited phrase as its tooltip."""
-    links = [
-        f'<a href="{_e(href(c))}" target="_self" title="{_e(c.get("phrase") or "")}" '
-        f'class="lqa-fact-cite">{_e(c.get("label") or c.get("doc"))}</a>'
-        for c in cites
-    ]
-    return "<br>".join(links)
+    links: dict[tuple[str, str], str] = {}  # two phrases of one clause part: one link
+    for c in cites:
+        url, label = href(c), str(c.get("label") or c.get("doc"))
+        links.setdefault(
+            (url, label),
+            f'<a href="{_e(url)}" target="_self" title="{_e(c.get("phrase") or "")}" '
+            f'class="lqa-fact-cite">{_e(label)}</a>',
+        )
+    return "<br>".join(links.values())
 
 
 def _effect_cell(effect: str | None, words: str) -> str:
@@ -183,8 +186,10 @@ def facts_table_html(rows: Iterable[Mapping[str, Any]], href: HrefFn) -> str:
             f'<td style="{_CELL}">{_e(r["text"])}</td>'
             f'<td style="{_CELL} white-space: nowrap;">{cite_links_html(r["cite"], href)}</td></tr>'
         )
+    widths = "".join(f'<col style="width: {w}%">' for w in (13, 9, 25, 41, 12))
     return (
-        f'<table class="lqa-facts" style="{_TABLE}"><thead><tr>{head}</tr></thead>'
+        f'<table class="lqa-facts" style="{_TABLE}"><colgroup>{widths}</colgroup>'
+        f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )
 
