@@ -102,8 +102,6 @@ def normalise_outbound(value: str) -> str:
 
 def load_policy(path: str | Path) -> dict[str, Any]:
     """The policy file, validated; errors name the file and the offending entry."""
-    import jsonschema
-
     p = Path(path)
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
@@ -111,6 +109,14 @@ def load_policy(path: str | Path) -> dict[str, Any]:
         raise StackInputError(f"The policy file {p} cannot be read ({exc.strerror}).") from None
     except yaml.YAMLError as exc:
         raise StackInputError(f"The policy file {p} is not valid YAML ({exc}).") from None
+    return validate_policy(data, p)
+
+
+def validate_policy(data: Any, p: str | Path) -> dict[str, Any]:
+    """``data`` (read from the policy file ``p``) checked against ``data/policy.schema.json``; version
+    and date strings made strings. The check and the policy editor (``policy_admin``) both use it."""
+    import jsonschema
+
     if not isinstance(data, dict):
         raise StackInputError(f"The policy file {p} must be a YAML mapping (mode, outbound, components).")
     for entry in data.get("components") or []:
