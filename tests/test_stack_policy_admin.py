@@ -145,3 +145,44 @@ def test_no_configured_token_disables_editing_and_other_refusals(tmp_path, admin
     fresh = tmp_path / "new" / "policy.yaml"  # a policy file that does not exist yet is created
     _decide(fresh, admin)
     assert yaml.safe_load(fresh.read_text(encoding="utf-8"))["components"][0]["name"] == "db"
+
+
+# -- the Stack check page ------------------------------------------------------------------------------
+def _entry() -> None:
+    from licenseqa.ui.pages import BROWSER
+    from licenseqa.ui.stack_page import stack_page
+
+    stack_page(BROWSER)
+
+
+def test_the_page_records_a_decision_with_the_admin_token(tmp_path, admin, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    target = tmp_path / "app-policy.yaml"
+    monkeypatch.setenv("LICENSEQA_ADMIN_TOKEN", TOKEN)
+    monkeypatch.setenv("LICENSEQA_STACK_POLICY", str(target))
+    monkeypatch.setenv("LICENSEQA_CORPUS_DIR", str(admin.corpus_dir))
+    at = AppTest.from_function(_entry, default_timeout=120).run()
+    at.text_area(key="stack_paste").input(_lock(tmp_path).read_text(encoding="utf-8"))
+    at.button(key="stack_run").click().run()
+    assert not at.exception
+
+    def submit(token: str) -> None:
+        at.text_input(key="decide_name").input("ghostdb")
+        at.radio(key="decide_decision").set_value("not-allowed")
+        at.text_input(key="decide_why").input("AGPL policy §5")
+        at.text_input(key="decide_by").input("OSPO")
+        at.text_input(key="decide_token").input(token)
+        at.button[-1].click().run()  # the form's submit button
+        assert not at.exception
+
+    submit("wrong")
+    assert any("wrong admin token" in e.value for e in at.error)
+    assert not target.exists() and _audit(admin) == []
+    submit(TOKEN)
+    assert any("Decision recorded for ghostdb" in s.value for s in at.success)
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["components"][0]["decision"] == "not-allowed"
+    assert _audit(admin)[0]["actor"] == "OSPO" and _audit(admin)[0]["component"] == "ghostdb"
+    table = at.dataframe[0].value
+    row = table[table["component"] == "ghostdb@1.0.0"].iloc[0]
+    assert row["status"] == "not-allowed" and row["decision"].startswith("not-allowed by OSPO")

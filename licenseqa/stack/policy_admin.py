@@ -15,6 +15,7 @@ The file is written back with ``yaml.safe_dump``: values and their order are kep
 from __future__ import annotations
 
 import hmac
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -149,6 +150,12 @@ def remove_decision(
     return _edit(Path(policy), admin, actor, name_ or "", version_, None)
 
 
+def policy_path(root: Path) -> Path:
+    """The app's policy file: ``LICENSEQA_STACK_POLICY``, else ``stack-policy.yaml``; relative to ``root``."""
+    path = Path(os.environ.get(POLICY_ENV) or DEFAULT_POLICY).expanduser()
+    return path if path.is_absolute() else root / path
+
+
 def decisions_in(policy: str | Path) -> list[dict[str, Any]]:
     """The entries of the policy file that hold a decision (none when the file does not exist)."""
     p = Path(policy)
@@ -265,6 +272,7 @@ __all__ = [
     "PolicyEditRejected",
     "check_token",
     "decisions_in",
+    "policy_path",
     "record_decision",
     "remove_decision",
 ]

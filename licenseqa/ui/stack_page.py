@@ -5,19 +5,29 @@ each obligation, conflict and policy citation linked to its clause in the licenc
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from licenseqa.errors import LicenseQAError
 from licenseqa.stack.check import StackChecker
-from licenseqa.stack.context import MODE_TEXT, MODES, make_context
+from licenseqa.stack.context import MODE_TEXT, MODES, CheckContext, make_context
 from licenseqa.stack.diff import diff_reports
 from licenseqa.stack.inputs import merge, read_bytes
 from licenseqa.stack.model import Inventory, StackInputError, StackReport
+from licenseqa.stack.policy_admin import (
+    DECISIONS,
+    AdminTokenError,
+    policy_path,
+    record_decision,
+    remove_decision,
+)
 from licenseqa.stack.report import DISCLAIMER, cite, summary_line, to_json, to_markdown
 from licenseqa.ui.render import md_escape
+from licenseqa.ui.resources import ROOT, settings
 
 PASTE_AS = {
     "auto (CycloneDX / SPDX JSON or XML, tag-value, package-lock, model card)": "pasted",
@@ -61,11 +71,26 @@ def stack_page(browser: st.Page) -> None:
         "Distribution mode", MODES, index=MODES.index("binary"), key="stack_mode", format_func=MODE_TEXT.get
     )
     outbound = cols[1].text_input("Outbound licence", value="proprietary", key="stack_outbound")
+    policy = _policy()
+    if policy.exists():
+        st.caption(md_escape(f"Decisions recorded in {policy} are applied."))
     check_tab, diff_tab = st.tabs(["Check", "Compare two versions"])
     with check_tab:
         _check(browser, mode, outbound)
     with diff_tab:
         _compare(mode, outbound)
+    with st.expander("Record a decision", expanded="decide_done" in st.session_state):
+        _decide(mode, outbound)
+
+
+def _policy() -> Path:
+    return policy_path(ROOT)
+
+
+def _context(mode: str, outbound: str) -> CheckContext:
+    """The page's mode and outbound licence, with the decisions of the app's policy file when it exists."""
+    policy = _policy()
+    return make_context(mode, outbound, policy=policy if policy.exists() else None)
 
 
 def _check(browser: st.Page, mode: str, outbound: str) -> None:
@@ -78,15 +103,16 @@ def _check(browser: st.Page, mode: str, outbound: str) -> None:
     if st.button("Check", key="stack_run", type="primary"):
         try:
             inventory = _inventory(list(uploads or []), pasted, PASTE_AS[paste_as])
-            report = _checker().check(inventory, make_context(mode, outbound))
+            context = _context(mode, outbound)
+            report = _checker().check(inventory, context)
         except LicenseQAError as exc:
             st.session_state.pop("stack_report", None)
             st.error(str(exc))
             return
-        st.session_state["stack_report"] = (report, inventory)
+        st.session_state["stack_report"] = (report, inventory, context)
     found = st.session_state.get("stack_report")
     if found:
-        _show(found[0], found[1], browser)
+        _show(found[0], found[1], browser, found[2])
 
 
 def _side(label: str, key: str) -> tuple[Any, str]:
@@ -105,7 +131,7 @@ def _compare(mode: str, outbound: str) -> None:
     if not st.button("Compare", key="stack_compare"):
         return
     try:
-        context = make_context(mode, outbound)
+        context = _context(mode, outbound)
         old = _checker().check(_inventory([old_file] if old_file else [], old_text, "old.json"), context)
         new = _checker().check(_inventory([new_file] if new_file else [], new_text, "new.json"), context)
     except LicenseQAError as exc:
@@ -136,7 +162,7 @@ def _compare(mode: str, outbound: str) -> None:
             st.markdown("\n".join(f"- {md_escape(x)}" for x in items))
 
 
-def _show(report: StackReport, inventory: Inventory, browser: st.Page) -> None:
+def _show(report: StackReport, inventory: Inventory, browser: st.Page, context: CheckContext) -> None:
     s = report.summary
     st.subheader(summary_line(report))
     metrics = st.columns(6)
@@ -171,7 +197,7 @@ def _show(report: StackReport, inventory: Inventory, browser: st.Page) -> None:
     st.bar_chart({"components": dict(mix.most_common())}, horizontal=True)
     _conflicts(report, inventory, browser)
     _obligations(report, browser)
-    _table(report)
+    _table(report, context)
     _details(report, browser)
 
 
@@ -235,7 +261,7 @@ def _obligations(report: StackReport, browser: st.Page) -> None:
                 st.caption("no clause found for this item")
 
 
-def _table(report: StackReport) -> None:
+def _table(report: StackReport, context: CheckContext) -> None:
     st.markdown("### Components")
     statuses = st.multiselect("Status", STATUS_ORDER, default=[], key="stack_status_filter")
     query = st.text_input("Filter by name or licence", key="stack_filter")
@@ -246,6 +272,7 @@ def _table(report: StackReport) -> None:
             "resolved": r.resolved or "",
             "chosen": r.chosen or "",
             "status": r.status,
+            "decision": _decision_text(context, r.component),
             "reason": r.headline,
             "clauses": ", ".join(cite(c) for c in r.citations),
         }
@@ -270,3 +297,85 @@ def _details(report: StackReport, browser: st.Page) -> None:
     st.markdown("\n".join(f"- {md_escape(reason)}" for reason in result.reasons))
     for n, citation in enumerate(result.citations):
         _link(browser, citation, f"detail_{n}")
+
+
+def _decision_text(context: CheckContext, component: Any) -> str:
+    decision = context.decision_for(component)
+    if decision is None or decision.decision is None:
+        return ""
+    by = f"by {decision.by}" if decision.by else ""
+    text = " ".join(x for x in (decision.decision, by, decision.date) if x)
+    return text if decision.matches(component) else f"{text} (for version {decision.version})"
+
+
+def _decide(mode: str, outbound: str) -> None:
+    """Add, update or remove one decision record of the policy file: admin token, then validated, atomic
+    and audited by ``licenseqa.stack.policy_admin`` (the corpus admin's lock and audit trail)."""
+    from licenseqa.corpus.admin import CorpusAdmin
+    from licenseqa.ui.manage import MAX_DELAY_S, configured_token
+
+    token = configured_token()
+    if not token:
+        st.info(
+            "Recording decisions is disabled. Set an admin token as for Manage corpus "
+            '(`LICENSEQA_ADMIN_TOKEN`, or `admin_token = "..."` in `.streamlit/secrets.toml`).'
+        )
+        return
+    st.caption(
+        md_escape(
+            f"Written to {_policy()} (set LICENSEQA_STACK_POLICY to use another file) and recorded in the "
+            "corpus audit trail. Needs the admin token, as Manage corpus does."
+        )
+    )
+    if st.session_state.get("decide_done"):  # shown once, after the page re-ran with the new decision
+        st.success(md_escape(st.session_state.pop("decide_done")))
+    with st.form("stack_decision"):
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("Component name", key="decide_name")
+        version = c2.text_input("Version (empty: any version)", key="decide_version")
+        licence = c3.text_input("Licence (SPDX)", key="decide_license")
+        c1, c2 = st.columns(2)
+        decision = c1.radio(
+            "Decision",
+            DECISIONS,
+            horizontal=True,
+            key="decide_decision",
+            format_func=lambda d: d.replace("-", " "),
+        )
+        for_mode = c2.selectbox("For mode", ["(any)", *MODES], key="decide_mode")
+        why = st.text_input("Why (review ticket, conditions)", key="decide_why")
+        c1, c2 = st.columns(2)
+        who = c1.text_input("Who decided", value=st.session_state.get("admin_actor", ""), key="decide_by")
+        given = c2.text_input("Admin token", type="password", key="decide_token")
+        remove = st.checkbox("Remove this component's decision instead", key="decide_remove")
+        submitted = st.form_submit_button("Save decision")
+    if not submitted:
+        return
+    failures = int(st.session_state.get("admin_failures", 0))
+    if failures:
+        time.sleep(min(0.25 * 2**failures, MAX_DELAY_S))  # repeated failures are slowed down, as on Manage
+    actor = st.session_state.get("admin_actor") or who
+    admin = CorpusAdmin(Path(settings().corpus_dir))
+    common: dict[str, Any] = {"token": given, "expected_token": token, "actor": actor, "name": name}
+    try:
+        if remove:
+            change = remove_decision(_policy(), admin, version=version or None, **common)
+        else:
+            change = record_decision(
+                _policy(), admin, decision=decision, by=who, why=why, version=version or None,
+                license=licence or None, mode=None if for_mode == "(any)" else for_mode, **common,
+            )  # fmt: skip
+    except LicenseQAError as exc:
+        if isinstance(exc, AdminTokenError):
+            st.session_state["admin_failures"] = failures + 1
+        st.error(str(exc))
+        return
+    st.session_state["admin_failures"] = 0
+    done = {"decision-add": "recorded", "decision-update": "updated", "decision-remove": "removed"}
+    st.session_state["decide_done"] = f"Decision {done[change.action]} for {change.component}."
+    found = st.session_state.get("stack_report")
+    if found:  # the report on the page shows the new decision at once
+        context = _context(mode, outbound)
+        st.session_state["stack_report"] = (_checker().check(found[1], context), found[1], context)
+        st.rerun()
+    st.success(md_escape(st.session_state.pop("decide_done")))
