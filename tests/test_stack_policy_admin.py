@@ -186,3 +186,25 @@ def test_the_page_records_a_decision_with_the_admin_token(tmp_path, admin, monke
     table = at.dataframe[0].value
     row = table[table["component"] == "ghostdb@1.0.0"].iloc[0]
     assert row["status"] == "not-allowed" and row["decision"].startswith("not-allowed by OSPO")
+
+
+# -- licenseqa stack decide ----------------------------------------------------------------------------
+def test_cli_decide_needs_the_token_and_writes_an_audited_decision(
+    tmp_path, admin, policy, monkeypatch, capsys
+):
+    import io
+
+    monkeypatch.setenv("LICENSEQA_ADMIN_TOKEN", TOKEN)
+    monkeypatch.setenv("LICENSEQA_CORPUS_DIR", str(admin.corpus_dir))
+    argv = ["stack", "decide", "db", "--policy", str(policy), "--decision", "approved", "--by", "OSPO",
+            "--why", "OSPO-REVIEW-7", "--license", "MIT", "--version", "1.0.0", "--token-stdin"]  # fmt: skip
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
+    assert main(argv) == 2
+    assert "wrong admin token" in capsys.readouterr().err
+    assert policy.read_text(encoding="utf-8") == POLICY_TEXT and _audit(admin) == []
+    monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN + "\n"))
+    assert main(argv) == 0
+    assert "decision-add: db@1.0.0" in capsys.readouterr().out
+    assert _audit(admin)[0]["actor"] == "OSPO"
+    db = _report(tmp_path, policy, capsys)["db"]
+    assert any("decision 'approved' by OSPO" in r for r in db["reasons"])
