@@ -40,6 +40,8 @@ PERMITTED = ("allowed", "allowed-if", "not-triggered")
 OBLIGATION_ACTIVITIES = {"attribution"}
 # activities named by the verbs that also govern an obligation ("ship the notice", "publish our changes")
 VERB_ACTIVITIES = {"distribute-source", "distribute-binary", "include-in-work"}
+# arrangements a question can describe before asking about "that" (prohibited by some licences)
+ARRANGEMENTS = {"restrict-recipients", "use-restrictions"}
 # the distribution modes: the context an obligation question is read in
 MODES = {"internal-use", "distribute-source", "distribute-binary", "network-service"}
 # activities whose conditions attach to conveying the result (they take the internal-use fact in-house)
@@ -188,6 +190,11 @@ def situation(
             whole = whole.replace(raw, stripped)
         context = acts_in(whole)
         acts = tuple(dict.fromkeys((*acts, *(a for a in context if a in MODES or not acts))))
+    elif asks == "permission" and _DEMONSTRATIVE & set(" ".join(sentences).split()):
+        # "Can we agree to that and keep shipping?": the arrangement described before is part of what is
+        # asked; it is judged against the licence's prohibitions of arrangements
+        context = acts_in(normalise(analysis.question))
+        acts = tuple(dict.fromkeys((*acts, *(a for a in context if a in ARRANGEMENTS))))
     if "network-service" in acts and "internal-use" in acts:
         # others use it over the network: that is not in-house use, whatever else is kept in-house
         acts = tuple(a for a in acts if a != "internal-use")
