@@ -178,6 +178,8 @@ def render_facts(facts: LicenceFacts) -> list[str]:
     lines.append("")
     for act, f in d["activities"].items():
         obligations = f" (obligations: {', '.join(f['obligations'])})" if f["obligations"] else ""
+        if f.get("requires"):
+            obligations += f" (only together with: {', '.join(f['requires'])})"
         lines.append(f"- {act}: {EFFECT_WORDS[f['effect']]}{obligations}. {f['text']}")
         if f["cite"]:
             lines.append(f"    {_cites(f['cite'])}")
