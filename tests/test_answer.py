@@ -161,8 +161,11 @@ def test_ask_json_prints_exactly_one_object(full_index):
         "corpus_version",
         "mode",
         "warnings",
+        "verdict",
+        "facts_compare",
     }
     assert data["mode"] == "extractive" and data["abstained"] is False and data["warnings"] == []
+    assert data["verdict"] is None and data["facts_compare"] == []  # not a yes/no question, not a comparison
     assert set(data["citations"][0]) == {
         "n",
         "doc_id",
