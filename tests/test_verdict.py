@@ -49,9 +49,10 @@ CASES = [
     ),
     (
         "Under GPL-2.0, if we violate the licence and then fix it, are our rights back automatically?",
-        None,
-        None,
+        "no",
+        ("GPL-2.0-only", "4"),
     ),
+    ("Which licence terms apply to the weights of a Llama 3.1 fine-tune, and is that okay?", None, None),
 ]
 
 
