@@ -73,7 +73,7 @@ def test_ask_open_citation_and_follow_link(server):
         expect(highlighted).to_contain_text("You must give any other recipients", timeout=30_000)
         expect(highlighted).not_to_contain_text("You must cause any modified files")
         expect(highlighted).to_be_in_viewport(timeout=15_000)  # the page scrolled to the clause
-        expect(page.get_by_test_id("stTableStyledTable")).to_contain_text("Apache-2.0")  # the document's metadata
+        expect(page.get_by_test_id("stTableStyledTable")).to_contain_text("Apache-2.0")  # metadata
         expect(page.locator("table.lqa-facts")).to_contain_text("internal use")  # the licence facts table
         page.screenshot(path=str(shots / "browser-clause.png"), full_page=False)
         browser.close()
