@@ -17,11 +17,12 @@ from typing import Any
 
 from licenseqa.answering.analysis import Analysis
 from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever
+from licenseqa.answering.verdict import WORD as VERDICT_WORD
 from licenseqa.answering.verdict import Verdict, asked_sentences, decide, is_polar
 from licenseqa.answering.verdict import steer as facts_steer
 from licenseqa.errors import InputError
 from licenseqa.knowledge.build import DocumentLinker
-from licenseqa.knowledge.facts import FACTS_DIR, FactCitation, FactsBook, FactsError
+from licenseqa.knowledge.facts import EFFECT_WORDS, FACTS_DIR, FactCitation, FactsBook, FactsError
 from licenseqa.knowledge.facts import compare as compare_facts
 from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.knowledge.vocabulary import Vocabulary
@@ -459,15 +460,6 @@ def _compared_pair(analysis: Analysis, book: FactsBook) -> tuple[Any, Any] | Non
     return found[0], found[1]
 
 
-EFFECT_WORDS = {
-    "allowed": "can",
-    "allowed-if": "can, if",
-    "not-allowed": "cannot",
-    "not-triggered": "not triggered",
-    "not-addressed": "not addressed",
-}
-
-
 def render_facts_compare(a: str, b: str, rows: Sequence[dict[str, Any]], limit: int = 8) -> list[str]:
     """The rows of a facts comparison that differ, as lines: "- patents: MIT not addressed; Apache-2.0 can
     (Apache-2.0 §3)"."""
@@ -545,7 +537,7 @@ def _verdict_lead(
         )
         return n
 
-    parts = [WORDS[verdict.value]]
+    parts = [VERDICT_WORD[verdict.value]]
     all_ns: list[int] = []
     for sentence in verdict.sentences:
         ns = [n for n in (number(c) for c in sentence.cite) if n is not None]
@@ -563,9 +555,6 @@ def _verdict_lead(
         "obligations": list(verdict.obligations),
     }
     return text, tuple(cites), out
-
-
-WORDS = {"yes": "Yes.", "no": "No.", "conditional": "It depends."}
 
 
 def _norm(text: str) -> str:

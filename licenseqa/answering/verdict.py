@@ -56,10 +56,6 @@ STAND_IN = {
 }
 COMPAT_VALUES = {"Yes": "yes", "No": "no", "Check dependency": "conditional"}
 WORD = {"yes": "Yes.", "no": "No.", "conditional": "It depends."}
-_YES_NO_LEADING = {
-    "can", "could", "may", "must", "do", "does", "did", "is", "are", "was", "were", "will", "would",
-    "should", "shall", "have", "has", "am", "isn't", "aren't", "doesn't", "don't", "ok", "okay", "allowed",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -106,6 +102,11 @@ def asked_sentences(question: str) -> list[str]:
     return [normalise(p) for p in _raw_asked(question)]
 
 
+def _yes_no_leading() -> frozenset[str]:
+    """The words that open a yes/no question: the vocabulary's ``yes-no`` form (one list for both readers)."""
+    return frozenset(next(t for t in Vocabulary.load().forms if t.id == "yes-no").leading)
+
+
 def is_polar(sentences: Sequence[str], question: str | None = None) -> bool:
     """A yes/no question: an asked sentence, or a clause of it after a comma, colon or dash, opens with an
     auxiliary ("Quick one: for Llama 2, do we need ...?"), or it ends with "allowed?" / "ok?" / "right?"."""
@@ -116,7 +117,7 @@ def is_polar(sentences: Sequence[str], question: str | None = None) -> bool:
         pieces += [normalise(c) for p in _raw_asked(question) for c in _CLAUSE_BREAK.split(p)]
     for s in pieces:
         words = s.split()
-        if words and words[0] in _YES_NO_LEADING:
+        if words and words[0] in _yes_no_leading():
             return True
         if words and words[-1] in {"allowed", "ok", "okay", "right", "fine"}:
             return True

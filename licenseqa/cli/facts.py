@@ -15,15 +15,7 @@ from typing import Any
 
 from licenseqa.config import Settings
 from licenseqa.errors import InputError
-from licenseqa.knowledge.facts import FactsBook, LicenceFacts, check_citations, compare
-
-EFFECT_WORDS = {
-    "allowed": "can",
-    "allowed-if": "can, if",
-    "not-allowed": "cannot",
-    "not-triggered": "can (not triggered)",
-    "not-addressed": "not addressed",
-}
+from licenseqa.knowledge.facts import EFFECT_WORDS, FactsBook, LicenceFacts, check_citations, compare
 
 
 def add_facts_parser(sub: Any) -> None:

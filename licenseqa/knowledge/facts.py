@@ -63,6 +63,14 @@ log = logging.getLogger(__name__)
 
 FACTS_DIR = Path(__file__).resolve().parent / "data" / "facts"
 EFFECTS = ("allowed", "allowed-if", "not-allowed", "not-triggered", "not-addressed")
+# each effect in the plain words every view shows (CLI, chat comparison, licence browser)
+EFFECT_WORDS = {
+    "allowed": "can",
+    "allowed-if": "can, if",
+    "not-allowed": "cannot",
+    "not-triggered": "not triggered",
+    "not-addressed": "not addressed",
+}
 COPYLEFT_SCOPES = ("none", "file", "library", "work", "network")
 SEEDS = ("choosealicense", "osadl")
 MODEL_TOPICS = (

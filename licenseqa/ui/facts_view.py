@@ -11,17 +11,11 @@ import html
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from licenseqa.knowledge.facts import EFFECT_WORDS
+
 # A citation dict ``{doc, section, phrase, label}`` -> the browser URL that opens that clause.
 HrefFn = Callable[[Mapping[str, Any]], str]
 
-# Each effect of the facts schema in plain words.
-EFFECT_WORDS = {
-    "allowed": "can",
-    "allowed-if": "can, if",
-    "not-allowed": "cannot",
-    "not-triggered": "not triggered",
-    "not-addressed": "not addressed",
-}
 EFFECT_COLOURS = {
     "allowed": "#d8f5d8",
     "allowed-if": "#fff3c4",
