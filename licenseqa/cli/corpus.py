@@ -28,6 +28,7 @@ from licenseqa.corpus.admin import (
 )
 from licenseqa.corpus.documents import ALLOWED_SUFFIXES, DocumentError, has_front_matter
 from licenseqa.errors import CorpusError, InputError, LicenseQAError
+from licenseqa.stack.guidance_check import check_guidance
 
 META_OPTIONS = ("id", "title", "kind", "alias", "url", "owner", "source")
 
@@ -287,6 +288,8 @@ def _validate(admin: CorpusAdmin, corpus_dir: Path, as_json: bool) -> int:
                 problems.append({"path": preview["path"], "level": "error", "message": message})
             for message in preview.get("warnings") or []:
                 problems.append({"path": preview["path"], "level": "warning", "message": message})
+    for d in check_guidance(corpus_dir):
+        problems.append({"path": d.path, "level": "error", "message": d.describe()})
     problems.sort(key=lambda p: (p["path"], p["level"] != "error"))
     errors = sum(1 for p in problems if p["level"] == "error")
     warnings = len(problems) - errors

@@ -73,6 +73,7 @@ class Catalog:
         self.source: str = policy["source"]
         self.modes: dict[str, str] = data["modes"]
         self.triggers: dict[str, list[str]] = data["triggers"]
+        self.statements: dict[str, list[str]] = data["statements"]
         self.approved: frozenset[str] = frozenset(data["approved"]["licenses"])
         self.families: dict[str, Family] = {}
         self.by_license: dict[str, Family] = {}
