@@ -32,8 +32,10 @@ from licenseqa.corpus.documents import (
     ID_RE,
     MAX_FILE_BYTES,
     DocumentError,
+    UnknownNameError,
     decode_text,
     document_problems,
+    resolve_name,
     scan_corpus,
 )
 from licenseqa.corpus.hashing import corpus_version as _corpus_version
@@ -61,8 +63,8 @@ class RejectedError(LicenseQAError):
         super().__init__("Rejected: " + "; ".join(self.reasons))
 
 
-class UnknownDocumentError(LicenseQAError):
-    """No valid document in the corpus has this id."""
+class UnknownDocumentError(UnknownNameError):
+    """No valid document in the corpus has this id (a usage error, like every unknown id)."""
 
 
 class CorpusBusyError(LicenseQAError):
@@ -293,14 +295,14 @@ class CorpusAdmin:
         return sorted(docs, key=lambda d: (d.doc_id.lower(), d.doc_id))
 
     def _find(self, doc_id: str, scanned: builtins.list[_Entry] | None = None) -> _Entry:
-        entries = [e for e in (self._scan() if scanned is None else scanned) if e.info is not None]
-        for entry in entries:
-            if entry.info is not None and entry.info.doc_id == doc_id:
-                return entry
-        for entry in entries:
-            if entry.info is not None and entry.info.doc_id.lower() == doc_id.lower():
-                return entry
-        raise UnknownDocumentError(f"No document with id {doc_id!r} in {self.corpus_dir}.")
+        entries = {e.info.doc_id: e for e in (self._scan() if scanned is None else scanned) if e.info}
+        found = resolve_name(
+            doc_id,
+            entries,
+            lead=f"No document with id {doc_id!r} in {self.corpus_dir}.",
+            error=UnknownDocumentError,
+        )
+        return entries[found]
 
     def get(self, doc_id: str) -> tuple[DocumentInfo, str]:
         """A document's info and its full file text (front matter included)."""
