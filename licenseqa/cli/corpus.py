@@ -24,6 +24,7 @@ from licenseqa.corpus.admin import (
     RejectedError,
     compose_document,
     extract_text,
+    name_problems,
     suggest_front_matter,
 )
 from licenseqa.corpus.documents import ALLOWED_SUFFIXES, DocumentError, has_front_matter
@@ -166,8 +167,11 @@ def _read(path: Path) -> bytes:
 
 def _prepare_add(args: argparse.Namespace) -> tuple[str, bytes]:
     """The corpus file name and bytes for ``corpus add FILE``."""
-    data = _read(args.file)
     name = args.file.name
+    deceptive = name_problems(name)
+    if deceptive:  # refused, not cleaned up: the id and the audit trail must show what was uploaded
+        raise RejectedError([p.replace("the name", f"the file name {name!r}", 1) for p in deceptive])
+    data = _read(args.file)
     suffix = args.file.suffix.lower()
     if suffix in ALLOWED_SUFFIXES:
         try:

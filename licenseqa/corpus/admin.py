@@ -20,6 +20,7 @@ import re
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -189,9 +190,90 @@ def compose_document(meta: dict[str, Any], body: str) -> bytes:
     return f"---\n{header}---\n\n{body}\n".encode()
 
 
+# letters NFKD does not take apart, and the German umlauts, which German spells out ("Übersicht" ->
+# "Uebersicht"; a bare "Ubersicht" is a different word). Unidecode (GPL-2.0+) and text-unidecode
+# (Artistic/GPL) would add a copyleft dependency for a few letters, and write "Ubersicht".
+_TRANSLITERATE = str.maketrans(
+    {
+        "Ä": "Ae",
+        "Ö": "Oe",
+        "Ü": "Ue",
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "ẞ": "SS",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Ø": "O",
+        "ø": "o",
+        "Å": "Aa",
+        "å": "aa",
+        "Ð": "D",
+        "ð": "d",
+        "Đ": "D",
+        "đ": "d",
+        "Þ": "Th",
+        "þ": "th",
+        "Ł": "L",
+        "ł": "l",
+        "Ħ": "H",
+        "ħ": "h",
+        "ı": "i",
+    }
+)
+_SEPARATORS = "/\\."
+_SEPARATOR_NAMES = ("SOLIDUS", "SLASH", "FULL STOP", "DOT LEADER")
+
+
+def transliterate(text: str) -> str:
+    """``text`` in ASCII letters where it can be: the explicit table, then NFKD without the accents
+    ("Übersicht" -> "Uebersicht", "Réglement" -> "Reglement"); letters of other scripts stay as they are."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_TRANSLITERATE))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def name_problems(name: str) -> list[str]:
+    """Characters that make a name deceptive: control and invisible formatting characters (the bidi
+    controls U+202A-202E, U+2066-2069, U+200E/F that reorder what a reader sees, zero-width characters)
+    and look-alikes of the path separators and the dot (fullwidth solidus, division slash, fullwidth or
+    leader dots)."""
+    problems: list[str] = []
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        problems.append("the name contains control characters")
+    invisible = sorted({ch for ch in name if unicodedata.category(ch) == "Cf"})
+    if invisible:
+        shown = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'FORMAT CHARACTER')}" for ch in invisible)
+        problems.append(
+            f"the name contains invisible or text-direction characters ({shown}); they hide what the "
+            "name really says: rename it"
+        )
+    lookalike = sorted({ch for ch in name if _looks_like_separator(ch)})
+    if lookalike:
+        shown = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '?')}" for ch in lookalike)
+        problems.append(
+            f"the name contains look-alikes of '/', '\\' or '.' ({shown}); use the plain characters or none"
+        )
+    return problems
+
+
+def _looks_like_separator(ch: str) -> bool:
+    if ch in _SEPARATORS or ch.isascii():
+        return False
+    if any(c in _SEPARATORS for c in unicodedata.normalize("NFKC", ch)):
+        return True
+    name = unicodedata.name(ch, "")
+    return any(word in name for word in _SEPARATOR_NAMES)
+
+
 def sanitise_id(text: str) -> str:
-    """``text`` turned into a valid document id (``ID_RE``), or ``""`` when nothing is left."""
-    cleaned = re.sub(r"[^A-Za-z0-9.+_-]+", "-", text.strip())
+    """``text`` turned into a valid document id (``ID_RE``), or ``""`` when nothing is left or the text
+    has deceptive characters (:func:`name_problems`). Letters are transliterated (:func:`transliterate`)."""
+    if name_problems(text):
+        return ""
+    cleaned = re.sub(r"[^A-Za-z0-9.+_-]+", "-", transliterate(text).strip())
     cleaned = re.sub(r"-{2,}", "-", cleaned)
     cleaned = re.sub(r"^[^A-Za-z0-9]+", "", cleaned)[:100].rstrip("-.")
     return cleaned if ID_RE.match(cleaned) else ""
@@ -233,8 +315,7 @@ def filename_problems(filename: str) -> list[str]:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     if base.startswith("."):
         problems.append(f"file name {filename!r} must not start with '.' (hidden files are ignored)")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        problems.append("the file name contains control characters")
+    problems += [p.replace("the name", "the file name", 1) for p in name_problems(name)]
     if len(name.encode("utf-8")) > 200:
         problems.append("the file name is longer than 200 bytes")
     suffix = Path(base).suffix.lower()
@@ -490,8 +571,11 @@ class CorpusAdmin:
 
 def _require_actor(actor: str) -> str:
     actor = (actor or "").strip()
-    if not actor or any(ord(ch) < 32 for ch in actor):
+    if not actor:
         raise RejectedError(["name who makes the change (actor)"])
+    problems = name_problems(actor)
+    if problems:
+        raise RejectedError([p.replace("the name", "the actor name", 1) for p in problems])
     return actor
 
 
@@ -534,5 +618,7 @@ __all__ = [
     "RejectedError",
     "compose_document",
     "extract_text",
+    "name_problems",
     "suggest_front_matter",
+    "transliterate",
 ]

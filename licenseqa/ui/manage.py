@@ -119,12 +119,22 @@ def _saved(record: Any) -> None:
 
 
 def _add_tab(admin: Any, actor: str) -> None:
-    from licenseqa.corpus.admin import RejectedError, compose_document, extract_text, suggest_front_matter
+    from licenseqa.corpus.admin import (
+        RejectedError,
+        compose_document,
+        extract_text,
+        name_problems,
+        suggest_front_matter,
+    )
 
     upload = st.file_uploader(
         "Document (.md, .txt, .pdf, .docx, max 2 MB)", type=["md", "txt", "pdf", "docx"]
     )
     if upload is None:
+        return
+    deceptive = name_problems(upload.name)
+    if deceptive:
+        st.error("Not accepted: " + "; ".join(p.replace("the name", "the file name", 1) for p in deceptive))
         return
     data = upload.getvalue()
     try:
