@@ -29,6 +29,7 @@ from licenseqa.corpus.admin import (
 )
 from licenseqa.corpus.documents import ALLOWED_SUFFIXES, DocumentError, has_front_matter
 from licenseqa.errors import CorpusError, InputError, LicenseQAError
+from licenseqa.knowledge.licensedb import alias_conflicts
 
 META_OPTIONS = ("id", "title", "kind", "alias", "url", "owner", "source")
 
@@ -108,7 +109,7 @@ def run_corpus(settings: Settings, args: argparse.Namespace) -> int:
         raise CorpusError(
             f"Corpus folder {corpus_dir} does not exist. Pass --corpus DIR or set LICENSEQA_CORPUS_DIR."
         )
-    admin = CorpusAdmin(corpus_dir)
+    admin = CorpusAdmin(corpus_dir, meta_checks=(alias_conflicts,))
     command = args.corpus_command
     if command == "list":
         return _list(admin, args.json)

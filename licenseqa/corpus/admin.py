@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -54,6 +54,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a PDF/DOCX upload, before its text is ext
 LOCK_TIMEOUT = 30.0
 
 _PROCESS_LOCK = threading.Lock()
+
+MetaCheck = Callable[[dict[str, Any]], list[str]]  # front matter -> its problems (empty: fine)
 
 
 class RejectedError(LicenseQAError):
@@ -344,9 +346,21 @@ class _Entry:
 class CorpusAdmin:
     """Reads and writes the documents of one corpus folder."""
 
-    def __init__(self, corpus_dir: Path, audit_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        corpus_dir: Path,
+        audit_path: Path | None = None,
+        meta_checks: Sequence[MetaCheck] = (),
+    ) -> None:
+        """``meta_checks``: more checks of a document's front matter, each returning its problems, run by
+        every add / update (a problem rejects the write) and by :meth:`lint` (an error). The callers pass
+        the checks of higher layers, e.g. ``knowledge.licensedb.alias_conflicts``."""
         self.corpus_dir = Path(corpus_dir)
         self.audit_path = Path(audit_path) if audit_path is not None else self.corpus_dir / AUDIT_FILE
+        self.meta_checks = tuple(meta_checks)
+
+    def _meta_problems(self, meta: dict[str, Any]) -> builtins.list[str]:
+        return [problem for check in self.meta_checks for problem in check(meta)]
 
     # -- reading ----------------------------------------------------------------------------------
     def _require_dir(self) -> Path:
@@ -404,6 +418,8 @@ class CorpusAdmin:
                 out.append((entry.rel, "error", problem))
             if entry.info is None:
                 continue
+            if entry.meta is not None:
+                out += [(entry.rel, "error", problem) for problem in self._meta_problems(entry.meta)]
             folder = entry.rel.split("/", 1)[0]
             expected = destination_folder(entry.info.kind)
             if folder != expected:
@@ -436,6 +452,8 @@ class CorpusAdmin:
                 raise RejectedError([str(exc)]) from None
         meta, _body, _line, problems = document_problems(content)
         reasons.extend(problems)
+        if meta is not None and not problems:
+            reasons.extend(self._meta_problems(meta))
         target = self.corpus_dir
         if meta is not None and isinstance(meta.get("id"), str) and meta["id"].strip():
             doc_id = meta["id"]

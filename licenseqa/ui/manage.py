@@ -260,8 +260,9 @@ def manage_page() -> None:
         st.session_state.pop("admin_actor", None)
         st.rerun()
     from licenseqa.corpus.admin import CorpusAdmin
+    from licenseqa.knowledge.licensedb import alias_conflicts
 
-    admin = CorpusAdmin(Path(settings().corpus_dir))
+    admin = CorpusAdmin(Path(settings().corpus_dir), meta_checks=(alias_conflicts,))
     add, edit, audit = st.tabs(["Add a document", "Edit or delete", "Audit trail"])
     with add:
         _add_tab(admin, actor)
