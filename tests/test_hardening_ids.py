@@ -278,7 +278,7 @@ def test_tongyi_qianwen_questions_do_not_resolve_to_the_qwen_2024_text(small_ret
     ):
         analysis = small_retriever.analyse(question)
         assert analysis.named == (), question
-        assert [u.keys for u in analysis.unknown] == [("tongyi-qianwen-2023",)], question
+        assert [u.scancode_keys for u in analysis.unknown] == [("tongyi-qianwen-2023",)], question
         ans = answer(question, small_retriever)
         assert ans.abstained and "tongyi-qianwen-2023" in ans.text
         assert not any(c.doc_id == "qwen" for c in ans.citations)
