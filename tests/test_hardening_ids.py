@@ -315,3 +315,31 @@ def test_validate_and_admin_refuse_an_alias_of_another_licence(tmp_path):
     problems = [p for p in json.loads(done.stdout)["problems"] if p["level"] == "error"]
     assert [p["path"] for p in problems] == ["licenses/qwen.txt"]
     assert "tongyi-qianwen-2023" in problems[0]["message"]
+
+
+def _browser_entry() -> None:
+    import streamlit as st
+
+    from licenseqa.ui.browser import browser_page
+    from licenseqa.ui.pages import BROWSER
+
+    st.set_page_config(layout="wide")
+    browser_page(BROWSER)
+
+
+def test_browser_link_takes_an_id_in_any_case(small_index, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LICENSEQA_INDEX_DIR", str(small_index))
+    monkeypatch.setenv("LICENSEQA_CORPUS_DIR", str(small_index.parent / "corpus"))
+    bt = AppTest.from_function(_browser_entry, default_timeout=180)
+    bt.query_params["doc"] = "apache-2.0"
+    bt.run()
+    assert not bt.exception, bt.exception
+    assert bt.selectbox(key="browser_doc").value == "Apache-2.0"
+    assert not bt.warning
+    bt = AppTest.from_function(_browser_entry, default_timeout=180)
+    bt.query_params["doc"] = "apache2"
+    bt.run()
+    assert not bt.exception, bt.exception
+    assert "Unknown document id 'apache2'. Did you mean Apache-2.0?" in bt.warning[0].value
