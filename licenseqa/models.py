@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+MAX_K = 100  # a retrieval returns at most this many hits (the -k / --k options are checked against it)
+
 
 @dataclass(frozen=True)
 class Clause:

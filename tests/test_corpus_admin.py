@@ -376,7 +376,7 @@ def test_cli_rejections_are_clear_errors(corpus, tmp_path):
         (("add", str(uploads / "missing.md")), 2, "Cannot read"),
         (("add", str(uploads / "notes.txt")), 2, "--kind KIND"),
         (("add", str(uploads / "own.md"), "--id", "x"), 2, "has its own front matter"),
-        (("remove", "nope"), 1, "No document with id 'nope'"),
+        (("remove", "nope"), 2, "No document with id 'nope'"),  # an unknown id is a usage error
     ]
     for args, code, message in cases:
         done = run_cli("corpus", *args, "--corpus", str(corpus), "--no-index")

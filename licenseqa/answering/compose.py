@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from licenseqa.answering.analysis import Analysis
-from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever
+from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever, check_k
 from licenseqa.answering.verdict import WORD as VERDICT_WORD
 from licenseqa.answering.verdict import Verdict, asked_sentences, decide, is_polar
 from licenseqa.answering.verdict import steer as facts_steer
@@ -363,6 +363,8 @@ def answer(
     """
     started = time.perf_counter()
     text = validate_question(question)
+    check_k(k)
+    doc_ids, kinds = retriever.resolve_filters(doc_ids, kinds)  # case-insensitive; unknown ones: an error
     analysis = retriever.analyse(text)
     kb = knowledge if knowledge is not None else default_knowledge()
     obligations: dict[str, Any] | None = None
@@ -408,9 +410,6 @@ def answer(
         )
     done = time.perf_counter()
     warnings: list[str] = []
-    unknown = [d for d in (doc_ids or []) if d not in retriever.state.docs]
-    if unknown:
-        warnings.append(f"Unknown document id(s) in the filter: {', '.join(unknown)}")
     return Answer(
         question=text,
         text=body,

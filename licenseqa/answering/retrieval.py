@@ -34,9 +34,11 @@ import numpy as np
 
 from licenseqa.answering.analysis import Analysis, QuestionAnalyser
 from licenseqa.answering.detect import DocName, LicenseDetector
+from licenseqa.corpus.documents import resolve_names
+from licenseqa.errors import InputError
 from licenseqa.index.embeddings import Embedder, canonical_model_name
 from licenseqa.index.store import ChromaStore, IndexState
-from licenseqa.models import Clause, Hit
+from licenseqa.models import MAX_K, Clause, Hit
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +201,17 @@ class Retriever:
             return [snap.clauses[i] for i in snap.by_section.get((doc_id, section), ())]
         return [c for c in snap.clauses if c.doc_id == doc_id]
 
+    def resolve_filters(
+        self, doc_ids: Sequence[str] | None, kinds: Sequence[str] | None
+    ) -> tuple[list[str] | None, list[str] | None]:
+        """The document ids and kinds of a filter as the index spells them (case-insensitive); an unknown
+        one is an :class:`~licenseqa.corpus.documents.UnknownNameError` listing the valid ones."""
+        docs = self.snapshot().state.docs
+        return (
+            resolve_names(doc_ids, docs, "document id"),
+            resolve_names(kinds, {d.kind for d in docs.values()}, "document kind"),
+        )
+
     def analyse(self, question: str) -> Analysis:
         """The question model of ``question`` against the current corpus (see ``answering.analysis``)."""
         return self.snapshot().analyser.analyse(question)
@@ -217,8 +230,10 @@ class Retriever:
         (None or empty: no filter); ``analysis`` is the question model (computed here when not given);
         ``steer`` lists (document id, section) clauses that reviewed knowledge ties to the question (the
         clauses an OSADL compatibility verdict rests on): they are one more ranked list."""
+        check_k(k)
         snap = self.snapshot()
         state = snap.state
+        doc_ids, kinds = self.resolve_filters(doc_ids, kinds)
         if analysis is None:
             analysis = snap.analyser.analyse(question)
         allowed = np.ones(len(snap.clauses), dtype=bool)
@@ -303,6 +318,15 @@ class Retriever:
             mentions=tuple(m for m in analysis.mentions if m[1] in named),
             analysis=analysis,
         )
+
+
+def check_k(k: int) -> int:
+    """``k`` when it is a whole number of clauses from 1 to ``MAX_K``, else :class:`InputError`."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InputError(
+            f"The number of clauses to retrieve (k) must be a whole number from 1 to {MAX_K}: {k!r}."
+        )
+    return k
 
 
 def _each_subject_first(

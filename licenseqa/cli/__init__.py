@@ -14,16 +14,32 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from licenseqa.config import load_settings
 from licenseqa.errors import LicenseQAError
 from licenseqa.logs import configure_logging
+from licenseqa.models import MAX_K
 
 if TYPE_CHECKING:
     from licenseqa.config import Settings
-    from licenseqa.knowledge.osadl import Knowledge
+
+
+def int_in_range(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number from ``low`` to ``high``, else a usage error (exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", metavar="FILE", help="JSONL file of {id, question} objects; '-' reads stdin")
     ask.add_argument("--doc", action="append", metavar="ID", help="only these document ids (repeatable)")
     ask.add_argument("--kind", action="append", metavar="KIND", help="only these document kinds (repeatable)")
-    ask.add_argument("-k", type=int, default=10, help="clauses to retrieve (default 10)")
+    ask.add_argument(
+        "-k",
+        "--k",
+        type=int_in_range(1, MAX_K),
+        default=10,
+        help=f"clauses to retrieve, 1-{MAX_K} (default 10)",
+    )
     ask.add_argument("--extractive", action="store_true", help="do not use the configured LLM")
 
     ob = sub.add_parser("obligations", help="OSADL obligations checklist of a licence, each item cited")
@@ -66,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="evaluate retrieval and citations on a gold JSONL file")
     ev.add_argument("file", help="gold questions, e.g. ../shared/eval/dev.jsonl")
-    ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and MRR (default 5)")
+    ev.add_argument(
+        "--k",
+        type=int_in_range(1, MAX_K),
+        default=5,
+        help=f"cut-off for hit@k and MRR, 1-{MAX_K} (default 5)",
+    )
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--no-baselines", action="store_true", help="skip the naive LangChain and BM25 baselines")
 
@@ -135,14 +162,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _knowledge(args: argparse.Namespace) -> int:
     from licenseqa.answering.compose import render_compat, render_obligations
-    from licenseqa.errors import InputError
     from licenseqa.knowledge.osadl import Knowledge
 
     kb = Knowledge.load()
     if args.command == "obligations":
-        doc = _resolve_doc(kb, args.license)
-        if doc not in kb.checklists and args.use_case is None:
-            raise InputError(f"OSADL has no obligations checklist for {args.license}.")
+        name = kb.resolve(args.license)  # any case; an unknown licence lists those with a checklist
+        doc = name if name in kb.checklists else kb.doc_of(name) or name
         result = kb.obligations(doc, args.use_case)
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
@@ -151,16 +176,13 @@ def _knowledge(args: argparse.Namespace) -> int:
             if args.use_case is None and result.get("use_cases"):
                 print("Use --use-case source|binary|network.")
         return 0
-    result = kb.compat(args.leading, args.subordinate)
+    leading, subordinate = (kb.resolve(x, compat=True) for x in (args.leading, args.subordinate))
+    result = kb.compat(leading, subordinate)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         print("\n".join(render_compat(result)))
     return 0
-
-
-def _resolve_doc(kb: Knowledge, name: str) -> str:
-    return name if name in kb.checklists else kb.doc_of(name) or name
 
 
 def _status(settings: Settings, as_json: bool) -> int:

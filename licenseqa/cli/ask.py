@@ -35,7 +35,9 @@ def run_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _answer_fn(settings: Settings, args: argparse.Namespace, retriever: Any) -> Callable[[str], Answer]:
-    """Extractive by default; through the configured LLM when LICENSEQA_LLM is set."""
+    """Extractive by default; through the configured LLM when LICENSEQA_LLM is set. The --doc / --kind
+    filters are resolved once (case-insensitive; an unknown one is a usage error before any question)."""
+    args.doc, args.kind = retriever.resolve_filters(args.doc, args.kind)
     if settings.llm and not args.extractive:
         from licenseqa.answering.llm import LLMAnswerer, build_chat_model
 

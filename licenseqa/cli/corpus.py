@@ -24,10 +24,12 @@ from licenseqa.corpus.admin import (
     RejectedError,
     compose_document,
     extract_text,
+    name_problems,
     suggest_front_matter,
 )
 from licenseqa.corpus.documents import ALLOWED_SUFFIXES, DocumentError, has_front_matter
 from licenseqa.errors import CorpusError, InputError, LicenseQAError
+from licenseqa.knowledge.licensedb import alias_conflicts
 from licenseqa.stack.guidance_check import check_guidance
 
 META_OPTIONS = ("id", "title", "kind", "alias", "url", "owner", "source")
@@ -108,7 +110,7 @@ def run_corpus(settings: Settings, args: argparse.Namespace) -> int:
         raise CorpusError(
             f"Corpus folder {corpus_dir} does not exist. Pass --corpus DIR or set LICENSEQA_CORPUS_DIR."
         )
-    admin = CorpusAdmin(corpus_dir)
+    admin = CorpusAdmin(corpus_dir, meta_checks=(alias_conflicts,))
     command = args.corpus_command
     if command == "list":
         return _list(admin, args.json)
@@ -167,8 +169,11 @@ def _read(path: Path) -> bytes:
 
 def _prepare_add(args: argparse.Namespace) -> tuple[str, bytes]:
     """The corpus file name and bytes for ``corpus add FILE``."""
-    data = _read(args.file)
     name = args.file.name
+    deceptive = name_problems(name)
+    if deceptive:  # refused, not cleaned up: the id and the audit trail must show what was uploaded
+        raise RejectedError([p.replace("the name", f"the file name {name!r}", 1) for p in deceptive])
+    data = _read(args.file)
     suffix = args.file.suffix.lower()
     if suffix in ALLOWED_SUFFIXES:
         try:

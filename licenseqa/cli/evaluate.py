@@ -8,13 +8,10 @@ from pathlib import Path
 
 from licenseqa.answering.evaluation import format_report, load_gold, run_evaluation
 from licenseqa.config import Settings
-from licenseqa.errors import InputError
 from licenseqa.service import open_retriever
 
 
 def run_eval_cli(settings: Settings, args: argparse.Namespace) -> int:
-    if args.k < 1:
-        raise InputError("--k must be at least 1.")
     gold = load_gold(Path(args.file))
     retriever = open_retriever(settings)
     report = run_evaluation(

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from licenseqa.config import Settings
+from licenseqa.corpus.documents import resolve_name, resolve_names
 from licenseqa.errors import InputError
 from licenseqa.knowledge.facts import EFFECT_WORDS, FactsBook, LicenceFacts, check_citations, compare
 
@@ -74,14 +75,11 @@ def run_facts(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _get(book: FactsBook, doc_id: str) -> LicenceFacts:
-    facts = book.get(doc_id)
-    if facts is None:
-        lower = {d.lower(): d for d in book.ids()}
-        facts = book.get(lower.get(doc_id.lower(), ""))
-    if facts is None:
-        near = [d for d in book.ids() if doc_id.lower()[:3] in d.lower()][:8]
-        hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        raise InputError(f"No licence facts for {doc_id!r}.{hint}")
+    name = resolve_name(
+        doc_id, book.ids(), lead=f"No licence facts for {doc_id!r}.", listing="Licences with facts"
+    )
+    facts = book.get(name)
+    assert facts is not None
     return facts
 
 
@@ -90,9 +88,8 @@ def _clauses(settings: Settings, args: argparse.Namespace) -> int:
     if len(args.more) != 1:
         raise InputError("Usage: licenseqa facts clauses ID (one document id).")
     _, clauses = _corpus(settings)
-    own = [c for c in clauses if c.doc_id == args.more[0]]
-    if not own:
-        raise InputError(f"The index has no document {args.more[0]!r}.")
+    doc_id = resolve_name(args.more[0], {c.doc_id for c in clauses})
+    own = [c for c in clauses if c.doc_id == doc_id]
     if args.json:
         print(
             json.dumps(
@@ -124,7 +121,7 @@ def _validate(settings: Settings, args: argparse.Namespace) -> int:
     kinds, clauses = _corpus(settings)
     vocabulary = Vocabulary.load()
     problems: list[str] = []
-    wanted = args.only or _licence_ids(kinds)
+    wanted = resolve_names(args.only, _licence_ids(kinds), "licence id") or _licence_ids(kinds)
     found: dict[str, LicenceFacts] = {}
     for doc_id in wanted:
         path = FACTS_DIR / f"{doc_id}.yaml"

@@ -20,7 +20,8 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -32,8 +33,10 @@ from licenseqa.corpus.documents import (
     ID_RE,
     MAX_FILE_BYTES,
     DocumentError,
+    UnknownNameError,
     decode_text,
     document_problems,
+    resolve_name,
     scan_corpus,
 )
 from licenseqa.corpus.hashing import corpus_version as _corpus_version
@@ -52,6 +55,8 @@ LOCK_TIMEOUT = 30.0
 
 _PROCESS_LOCK = threading.Lock()
 
+MetaCheck = Callable[[dict[str, Any]], list[str]]  # front matter -> its problems (empty: fine)
+
 
 class RejectedError(LicenseQAError):
     """A write was refused; ``reasons`` lists every problem found."""
@@ -61,8 +66,8 @@ class RejectedError(LicenseQAError):
         super().__init__("Rejected: " + "; ".join(self.reasons))
 
 
-class UnknownDocumentError(LicenseQAError):
-    """No valid document in the corpus has this id."""
+class UnknownDocumentError(UnknownNameError):
+    """No valid document in the corpus has this id (a usage error, like every unknown id)."""
 
 
 class CorpusBusyError(LicenseQAError):
@@ -187,9 +192,90 @@ def compose_document(meta: dict[str, Any], body: str) -> bytes:
     return f"---\n{header}---\n\n{body}\n".encode()
 
 
+# letters NFKD does not take apart, and the German umlauts, which German spells out ("Übersicht" ->
+# "Uebersicht"; a bare "Ubersicht" is a different word). Unidecode (GPL-2.0+) and text-unidecode
+# (Artistic/GPL) would add a copyleft dependency for a few letters, and write "Ubersicht".
+_TRANSLITERATE = str.maketrans(
+    {
+        "Ä": "Ae",
+        "Ö": "Oe",
+        "Ü": "Ue",
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "ẞ": "SS",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Ø": "Oe",
+        "ø": "oe",
+        "Å": "Aa",
+        "å": "aa",
+        "Ð": "D",
+        "ð": "d",
+        "Đ": "D",
+        "đ": "d",
+        "Þ": "Th",
+        "þ": "th",
+        "Ł": "L",
+        "ł": "l",
+        "Ħ": "H",
+        "ħ": "h",
+        "ı": "i",
+    }
+)
+_SEPARATORS = "/\\."
+_SEPARATOR_NAMES = ("SOLIDUS", "SLASH", "FULL STOP", "DOT LEADER")
+
+
+def transliterate(text: str) -> str:
+    """``text`` in ASCII letters where it can be: the explicit table, then NFKD without the accents
+    ("Übersicht" -> "Uebersicht", "Réglement" -> "Reglement"); letters of other scripts stay as they are."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", text).translate(_TRANSLITERATE))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def name_problems(name: str) -> list[str]:
+    """Characters that make a name deceptive: control and invisible formatting characters (the bidi
+    controls U+202A-202E, U+2066-2069, U+200E/F that reorder what a reader sees, zero-width characters)
+    and look-alikes of the path separators and the dot (fullwidth solidus, division slash, fullwidth or
+    leader dots)."""
+    problems: list[str] = []
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        problems.append("the name contains control characters")
+    invisible = sorted({ch for ch in name if unicodedata.category(ch) == "Cf"})
+    if invisible:
+        shown = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'FORMAT CHARACTER')}" for ch in invisible)
+        problems.append(
+            f"the name contains invisible or text-direction characters ({shown}); they hide what the "
+            "name really says: rename it"
+        )
+    lookalike = sorted({ch for ch in name if _looks_like_separator(ch)})
+    if lookalike:
+        shown = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '?')}" for ch in lookalike)
+        problems.append(
+            f"the name contains look-alikes of '/', '\\' or '.' ({shown}); use the plain characters or none"
+        )
+    return problems
+
+
+def _looks_like_separator(ch: str) -> bool:
+    if ch in _SEPARATORS or ch.isascii():
+        return False
+    if any(c in _SEPARATORS for c in unicodedata.normalize("NFKC", ch)):
+        return True
+    name = unicodedata.name(ch, "")
+    return any(word in name for word in _SEPARATOR_NAMES)
+
+
 def sanitise_id(text: str) -> str:
-    """``text`` turned into a valid document id (``ID_RE``), or ``""`` when nothing is left."""
-    cleaned = re.sub(r"[^A-Za-z0-9.+_-]+", "-", text.strip())
+    """``text`` turned into a valid document id (``ID_RE``), or ``""`` when nothing is left or the text
+    has deceptive characters (:func:`name_problems`). Letters are transliterated (:func:`transliterate`)."""
+    if name_problems(text):
+        return ""
+    cleaned = re.sub(r"[^A-Za-z0-9.+_-]+", "-", transliterate(text).strip())
     cleaned = re.sub(r"-{2,}", "-", cleaned)
     cleaned = re.sub(r"^[^A-Za-z0-9]+", "", cleaned)[:100].rstrip("-.")
     return cleaned if ID_RE.match(cleaned) else ""
@@ -231,8 +317,7 @@ def filename_problems(filename: str) -> list[str]:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     if base.startswith("."):
         problems.append(f"file name {filename!r} must not start with '.' (hidden files are ignored)")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        problems.append("the file name contains control characters")
+    problems += [p.replace("the name", "the file name", 1) for p in name_problems(name)]
     if len(name.encode("utf-8")) > 200:
         problems.append("the file name is longer than 200 bytes")
     suffix = Path(base).suffix.lower()
@@ -261,9 +346,21 @@ class _Entry:
 class CorpusAdmin:
     """Reads and writes the documents of one corpus folder."""
 
-    def __init__(self, corpus_dir: Path, audit_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        corpus_dir: Path,
+        audit_path: Path | None = None,
+        meta_checks: Sequence[MetaCheck] = (),
+    ) -> None:
+        """``meta_checks``: more checks of a document's front matter, each returning its problems, run by
+        every add / update (a problem rejects the write) and by :meth:`lint` (an error). The callers pass
+        the checks of higher layers, e.g. ``knowledge.licensedb.alias_conflicts``."""
         self.corpus_dir = Path(corpus_dir)
         self.audit_path = Path(audit_path) if audit_path is not None else self.corpus_dir / AUDIT_FILE
+        self.meta_checks = tuple(meta_checks)
+
+    def _meta_problems(self, meta: dict[str, Any]) -> builtins.list[str]:
+        return [problem for check in self.meta_checks for problem in check(meta)]
 
     # -- reading ----------------------------------------------------------------------------------
     def _require_dir(self) -> Path:
@@ -293,14 +390,14 @@ class CorpusAdmin:
         return sorted(docs, key=lambda d: (d.doc_id.lower(), d.doc_id))
 
     def _find(self, doc_id: str, scanned: builtins.list[_Entry] | None = None) -> _Entry:
-        entries = [e for e in (self._scan() if scanned is None else scanned) if e.info is not None]
-        for entry in entries:
-            if entry.info is not None and entry.info.doc_id == doc_id:
-                return entry
-        for entry in entries:
-            if entry.info is not None and entry.info.doc_id.lower() == doc_id.lower():
-                return entry
-        raise UnknownDocumentError(f"No document with id {doc_id!r} in {self.corpus_dir}.")
+        entries = {e.info.doc_id: e for e in (self._scan() if scanned is None else scanned) if e.info}
+        found = resolve_name(
+            doc_id,
+            entries,
+            lead=f"No document with id {doc_id!r} in {self.corpus_dir}.",
+            error=UnknownDocumentError,
+        )
+        return entries[found]
 
     def get(self, doc_id: str) -> tuple[DocumentInfo, str]:
         """A document's info and its full file text (front matter included)."""
@@ -321,6 +418,8 @@ class CorpusAdmin:
                 out.append((entry.rel, "error", problem))
             if entry.info is None:
                 continue
+            if entry.meta is not None:
+                out += [(entry.rel, "error", problem) for problem in self._meta_problems(entry.meta)]
             folder = entry.rel.split("/", 1)[0]
             expected = destination_folder(entry.info.kind)
             if folder != expected:
@@ -353,6 +452,8 @@ class CorpusAdmin:
                 raise RejectedError([str(exc)]) from None
         meta, _body, _line, problems = document_problems(content)
         reasons.extend(problems)
+        if meta is not None and not problems:
+            reasons.extend(self._meta_problems(meta))
         target = self.corpus_dir
         if meta is not None and isinstance(meta.get("id"), str) and meta["id"].strip():
             doc_id = meta["id"]
@@ -488,8 +589,11 @@ class CorpusAdmin:
 
 def _require_actor(actor: str) -> str:
     actor = (actor or "").strip()
-    if not actor or any(ord(ch) < 32 for ch in actor):
+    if not actor:
         raise RejectedError(["name who makes the change (actor)"])
+    problems = name_problems(actor)
+    if problems:
+        raise RejectedError([p.replace("the name", "the actor name", 1) for p in problems])
     return actor
 
 
@@ -532,5 +636,7 @@ __all__ = [
     "RejectedError",
     "compose_document",
     "extract_text",
+    "name_problems",
     "suggest_front_matter",
+    "transliterate",
 ]

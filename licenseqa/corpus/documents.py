@@ -7,7 +7,9 @@ admin accepts is a file the ingest loads, and one the ingest skips is never repo
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import yaml
 
 from licenseqa.corpus.hashing import sha256_bytes
-from licenseqa.errors import LicenseQAError
+from licenseqa.errors import InputError, LicenseQAError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ALLOWED_SUFFIXES = (".md", ".txt")
@@ -27,6 +29,71 @@ FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)",
 
 class DocumentError(LicenseQAError, ValueError):
     """Why one file cannot be used (the message is the skip reason)."""
+
+
+class UnknownNameError(InputError):
+    """A document id, kind or licence name that is none of the valid ones (a usage error, exit code 2)."""
+
+
+def close_matches(value: str, valid: Iterable[str], n: int = 3) -> list[str]:
+    """The valid names closest to ``value`` (case-insensitive, difflib), then those containing it."""
+    names = sorted(set(valid), key=str.lower)
+    by_lower: dict[str, str] = {}
+    for name in names:
+        by_lower.setdefault(name.lower(), name)
+    wanted = value.strip().lower()
+    found = [by_lower[m] for m in difflib.get_close_matches(wanted, list(by_lower), n=n, cutoff=0.6)]
+    if len(wanted) >= 3:
+        found += [name for name in names if wanted in name.lower() and name not in found]
+    return found[:n]
+
+
+def resolve_name(
+    value: str,
+    valid: Iterable[str],
+    what: str = "document id",
+    lead: str | None = None,
+    error: type[UnknownNameError] = UnknownNameError,
+    listing: str | None = None,
+) -> str:
+    """``value`` as spelled in ``valid``: ids and kinds are case-insensitive everywhere.
+
+    An unknown value raises ``error`` (:class:`UnknownNameError` or a subclass): ``lead`` (default
+    "Unknown {what} '{value}'."), the close matches, then ``listing`` (default "Valid {what}s") and every
+    valid value.
+    Document ids are unique case-insensitively (``scan_corpus`` refuses a second ``mit`` beside ``MIT``);
+    should two valid values differ only in case, the exact spelling decides.
+    """
+    names = sorted(set(valid), key=lambda n: (n.lower(), n))
+    text = value.strip() if isinstance(value, str) else ""
+    if text in names:
+        return text
+    same = [n for n in names if n.lower() == text.lower()]
+    if len(same) == 1:
+        return same[0]
+    if same:
+        raise error(f"The {what} {value!r} is ambiguous: give one of {', '.join(same)}.")
+    near = close_matches(text, names)
+    hint = f" Did you mean {' or '.join(near)}?" if near else ""
+    listing = listing or f"Valid {what}s"
+    every = f" {listing}: {', '.join(names)}." if names else f" {listing}: none."
+    raise error(f"{lead or f'Unknown {what} {value!r}.'}{hint}{every}")
+
+
+def resolve_names(
+    values: Iterable[str] | None, valid: Iterable[str], what: str = "document id"
+) -> list[str] | None:
+    """Each of ``values`` resolved with :func:`resolve_name` (order kept, repeats dropped); ``None`` or
+    empty stays as it is (no filter)."""
+    if values is None:
+        return None
+    names = list(valid)
+    out: list[str] = []
+    for value in values:
+        name = resolve_name(value, names, what)
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def decode_text(raw: bytes) -> str:

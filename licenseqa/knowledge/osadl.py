@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from licenseqa.corpus.documents import UnknownNameError, resolve_name
 from licenseqa.errors import InputError, LicenseQAError
 
 DATA = Path(__file__).resolve().parent / "data" / "osadl.json"
@@ -40,8 +41,30 @@ class Knowledge:
         return _load(str(path))
 
     # -- ids --------------------------------------------------------------------
+    def names(self, compat: bool = False) -> set[str]:
+        """The licence names the data knows: OSADL ids and the document ids they map to; with ``compat``
+        those of the compatibility matrix, else those with an obligations checklist."""
+        if compat:
+            return set(self.matrix) | {d for o, d in self.osadl_to_doc.items() if o in self.matrix}
+        return set(self.checklists) | {o for o, d in self.osadl_to_doc.items() if d in self.checklists}
+
+    def resolve(self, name: str, compat: bool = False) -> str:
+        """``name`` as the data spells it (case-insensitive), or :class:`UnknownNameError` listing the
+        licences of the checklists (or, with ``compat``, of the compatibility matrix)."""
+        listing = (
+            "Licences of the OSADL compatibility matrix" if compat else "Licences with an OSADL checklist"
+        )
+        return resolve_name(name, self.names(compat), "licence", listing=listing)
+
+    def _spelled(self, name: str, compat: bool = False) -> str:
+        try:
+            return self.resolve(name, compat)
+        except UnknownNameError:
+            return name
+
     def osadl_ids(self, name: str) -> list[str]:
-        """OSADL ids for a doc id or an OSADL id (``GPL-3.0-or-later`` stays itself)."""
+        """OSADL ids for a doc id or an OSADL id (``GPL-3.0-or-later`` stays itself); any case."""
+        name = self._spelled(name, compat=True)
         if name in self.matrix:
             return [name]
         ids = [o for o, d in self.osadl_to_doc.items() if d == name and o in self.matrix]
@@ -49,7 +72,7 @@ class Knowledge:
         return ids
 
     def doc_of(self, osadl_id: str) -> str | None:
-        return self.osadl_to_doc.get(osadl_id)
+        return self.osadl_to_doc.get(self._spelled(osadl_id))
 
     # -- obligations ---------------------------------------------------------------
     def use_cases(self, doc_id: str) -> list[str]:

@@ -88,6 +88,14 @@ def browser_page(self_page: st.Page) -> None:
     ]
     params = st.query_params
     wanted = params.get("doc")
+    if wanted:  # a link or a typed URL: ids in any case, like every other filter
+        from licenseqa.corpus.documents import UnknownNameError, resolve_name
+
+        try:
+            wanted = resolve_name(wanted, state.docs)
+        except UnknownNameError as exc:
+            st.warning(str(exc))
+            wanted = None
     col_q, col_k = st.columns([2, 1])
     query = col_q.text_input(
         "Search by id, title or alias", key="browser_query", placeholder="e.g. GPL, Llama, CC BY"

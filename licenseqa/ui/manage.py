@@ -119,12 +119,22 @@ def _saved(record: Any) -> None:
 
 
 def _add_tab(admin: Any, actor: str) -> None:
-    from licenseqa.corpus.admin import RejectedError, compose_document, extract_text, suggest_front_matter
+    from licenseqa.corpus.admin import (
+        RejectedError,
+        compose_document,
+        extract_text,
+        name_problems,
+        suggest_front_matter,
+    )
 
     upload = st.file_uploader(
         "Document (.md, .txt, .pdf, .docx, max 2 MB)", type=["md", "txt", "pdf", "docx"]
     )
     if upload is None:
+        return
+    deceptive = name_problems(upload.name)
+    if deceptive:
+        st.error("Not accepted: " + "; ".join(p.replace("the name", "the file name", 1) for p in deceptive))
         return
     data = upload.getvalue()
     try:
@@ -250,8 +260,9 @@ def manage_page() -> None:
         st.session_state.pop("admin_actor", None)
         st.rerun()
     from licenseqa.corpus.admin import CorpusAdmin
+    from licenseqa.knowledge.licensedb import alias_conflicts
 
-    admin = CorpusAdmin(Path(settings().corpus_dir))
+    admin = CorpusAdmin(Path(settings().corpus_dir), meta_checks=(alias_conflicts,))
     add, edit, audit = st.tabs(["Add a document", "Edit or delete", "Audit trail"])
     with add:
         _add_tab(admin, actor)
