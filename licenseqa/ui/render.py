@@ -31,8 +31,38 @@ _MONO = (
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown (and HTML) so short text renders literally in ``st.markdown``."""
+    """Escape Markdown (and HTML) so short text renders literally in ``st.markdown``.
+
+    Backslash escapes do nothing inside a code span: show names there with :func:`md_code`."""
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_code(text: str) -> str:
+    """``text`` (a file name, an id) as an inline code span: shown verbatim, never parsed.
+
+    The fence is one backtick longer than any run of backticks in the text, so none can close it."""
+    text = " ".join(text.splitlines())
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# What can make Markdown text active beyond HTML: link and image brackets (inline, reference and
+# definitions), code fences and the backslash itself.
+_MD_LINK_SYNTAX = re.compile(r"([\\`\[\]])")
+
+
+def md_inert(text: str) -> str:
+    """Untrusted text (corpus, question, model) for a Markdown *document*, as inert as the chat page.
+
+    The same HTML escaping as the page (``&``, ``<``, ``>``): no raw HTML (``<script>``, ``<img onerror>``,
+    ``<svg onload>``, ``<iframe>``), no ``<scheme:...>`` autolinks and no character references that
+    could spell a ``javascript:`` target; and every ``[``/``]`` backslash-escaped, so no inline or
+    reference link or image (``[x](javascript:...)``, ``![x](https://...)``) can form. Reads as the
+    original text once rendered."""
+    return _MD_LINK_SYNTAX.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def _text(s: str) -> str:
