@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Iterator
 
 # How each corpus ``kind`` is labelled on every page.
 KIND_LABELS = {
@@ -86,6 +87,19 @@ def answer_html(text: str) -> str:
     if items:
         parts.append("<ul>" + "".join(items) + "</ul>")
     return '<div class="lqa-answer">' + "".join(parts) + "</div>"
+
+
+def stream_html(pieces: Iterable[str]) -> Iterator[str]:
+    """A streamed answer as it grows: after every piece, the whole text so far as :func:`answer_html`.
+
+    The model's text is untrusted like the corpus: streamed through Markdown (``st.write_stream``), a
+    ``[x](javascript:...)`` link or raw HTML would be live on the page until the verified answer
+    replaced it. Escaping the accumulated text (not each piece) keeps an entity or tag that spans two
+    pieces escaped too."""
+    text = ""
+    for piece in pieces:
+        text += piece
+        yield answer_html(text)
 
 
 def highlighted_clause_html(clause_text: str, quote: str) -> str:
