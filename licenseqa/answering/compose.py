@@ -165,13 +165,102 @@ class _Span:
     score: float
 
 
+# Headings inside a clause's text are context, never a sentence of the answer (see ``_heading_lines``).
+_ATX_HEADING = re.compile(r" {0,3}#{1,6}(?:\s.*)?")
+_SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-{2,})\s*")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d+[.)])\s")
+_TITLE_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "vs",
+        "via",
+        "per",
+        "nor",
+        "but",
+        "under",
+        "over",
+    ]
+)
+_TITLE_MAX_WORDS = 8
+_TITLE_MAX_CHARS = 60
+
+
+def _is_title_line(line: str) -> bool:
+    """A short title-case line without end punctuation ("Vendor Portal Access", "Approval")."""
+    text = line.strip().strip("*_").strip()
+    if not text or len(text) > _TITLE_MAX_CHARS or _LIST_ITEM.match(line) or text[-1] in ".,;:!?)]\"'”’-":
+        return False
+    words = text.split()
+    if len(words) > _TITLE_MAX_WORDS or not words[0][0].isupper():
+        return False
+    for word in words:
+        bare = word.strip("()[]\"'“”‘’,&/")
+        if not bare or bare.lower() in _TITLE_SMALL_WORDS:
+            continue
+        if not (bare[0].isupper() or bare[0].isdigit()):
+            return False
+    return any(ch.isalpha() for ch in text)
+
+
+def _heading_lines(text: str) -> list[tuple[int, int]]:
+    """Character spans of the heading lines of a clause's text: Markdown ``#`` headings, underlined
+    (setext) headings with their underline, and short title-case lines without end punctuation that
+    stand on their own line (after the start, a blank line, a finished sentence or another heading)
+    and are followed by a line break and more text that does not continue them in lower case."""
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        lines.append((pos, pos + len(raw.rstrip("\r\n"))))
+        pos += len(raw)
+    out: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        nxt = text[lines[i + 1][0] : lines[i + 1][1]] if i + 1 < len(lines) else ""
+        prev = text[lines[i - 1][0] : lines[i - 1][1]].rstrip() if i > 0 else ""
+        after_break = not prev or bool(out and out[-1] == lines[i - 1]) or prev[-1] in ".;:!?"
+        if out and out[-1] == (s, e):
+            continue  # the underline of the heading above
+        if _ATX_HEADING.fullmatch(line):
+            out.append((s, e))
+        elif line.strip() and nxt.strip() and _SETEXT_UNDERLINE.fullmatch(nxt) and not _LIST_ITEM.match(line):
+            out += [(s, e), lines[i + 1]]
+        elif after_break and nxt.strip() and not nxt.lstrip()[0].islower() and _is_title_line(line):
+            out.append((s, e))
+    return out
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
-    for m in _SENTENCE_END.finditer(text):
+    for hs, he in _heading_lines(text):  # a heading ends the text before it and is no sentence
+        spans += _split_sentences(text, pos, hs)
+        pos = he
+    spans += _split_sentences(text, pos, len(text))
+    return spans
+
+
+def _split_sentences(text: str, begin: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pos = begin
+    for m in _SENTENCE_END.finditer(text, begin, end):
         spans.append((pos, m.start()))
         pos = m.end()
-    spans.append((pos, len(text)))
+    spans.append((pos, end))
     out = []
     for s, e in spans:
         seg = text[s:e]

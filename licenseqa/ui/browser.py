@@ -19,7 +19,7 @@ from licenseqa.errors import LicenseQAError
 from licenseqa.models import Clause
 from licenseqa.ui.facts_view import HrefFn, render_facts
 from licenseqa.ui.knowledge_view import LinkFn, render_checklist, render_compat
-from licenseqa.ui.render import KIND_LABELS, md_escape, text_block_html
+from licenseqa.ui.render import KIND_LABELS, md_code, md_escape, text_block_html
 from licenseqa.ui.resources import current_status, get_retriever, settings
 
 
@@ -144,7 +144,7 @@ def browser_page(self_page: st.Page) -> None:
     if view.aliases:
         facts["aliases"] = ", ".join(view.aliases)
     st.table({"fact": list(facts), "value": list(facts.values())})
-    st.caption(f"File `{view.source}` · {len(view.outline)} sections and passages in the index")
+    st.caption(f"File {md_code(view.source)} · {len(view.outline)} sections and passages in the index")
 
     render_facts(doc_id, _clause_href(snap.clauses))
     _knowledge_panels(doc_id, state, _section_button(self_page))

@@ -12,7 +12,7 @@ from licenseqa.models import Answer, Citation, Clause
 from licenseqa.ui.export import conversation_markdown
 from licenseqa.ui.feedback import record_feedback
 from licenseqa.ui.knowledge_view import LinkFn, render_checklist, render_compat, use_case_switch
-from licenseqa.ui.render import KIND_LABELS, answer_html, highlighted_clause_html, md_escape
+from licenseqa.ui.render import KIND_LABELS, answer_html, highlighted_clause_html, md_escape, stream_html
 from licenseqa.ui.resources import build_index, current_status, get_llm, get_retriever, settings
 
 EXAMPLES = (
@@ -128,8 +128,9 @@ def _answer(question: str, retriever: object, doc_ids: list[str] | None, kinds: 
     holder: list[Answer] = []
     llm = LLMAnswerer(retriever, model, settings().llm_timeout)  # type: ignore[arg-type]
     live = st.empty()
-    with live.container():
-        st.write_stream(llm.stream(question, doc_ids=doc_ids, kinds=kinds, on_answer=holder.append))
+    pieces = llm.stream(question, doc_ids=doc_ids, kinds=kinds, on_answer=holder.append)
+    for shown in stream_html(pieces):  # escaped like the answer: the model's Markdown is never live
+        live.markdown(shown, unsafe_allow_html=True)
     live.empty()  # replaced by the verified answer and its citations
     return holder[0]
 

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from licenseqa.errors import LicenseQAError
-from licenseqa.ui.render import md_escape
+from licenseqa.ui.render import md_code, md_escape
 from licenseqa.ui.resources import ROOT, build_index, settings
 
 KINDS = [
@@ -113,7 +113,8 @@ def _reindex() -> None:
 
 def _saved(record: Any) -> None:
     st.success(
-        f"{record.action} {record.doc_id} ({record.path}) saved; corpus version {record.corpus_version}."
+        f"{record.action} {md_escape(record.doc_id)} ({md_code(str(record.path))}) saved; "
+        f"corpus version {record.corpus_version}."
     )
     _reindex()
 
@@ -172,7 +173,7 @@ def _add_tab(admin: Any, actor: str) -> None:
         content = compose_document(meta, extracted.text)
         suffix = ".md" if kind == "guidance" or upload.name.endswith(".md") else ".txt"
         filename = f"{meta['id'] or Path(upload.name).stem}{suffix}"
-    st.caption(f"Will be saved as `{md_escape(filename)}` ({len(content):,} bytes).")
+    st.caption(f"Will be saved as {md_code(filename)} ({len(content):,} bytes).")
     c1, c2 = st.columns(2)
     if c1.button("Preview the clause split", key="add_preview"):
         _show_preview(_preview(filename, content))

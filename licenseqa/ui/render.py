@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Iterator
 
 # How each corpus ``kind`` is labelled on every page.
 KIND_LABELS = {
@@ -31,8 +32,38 @@ _MONO = (
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown (and HTML) so short text renders literally in ``st.markdown``."""
+    """Escape Markdown (and HTML) so short text renders literally in ``st.markdown``.
+
+    Backslash escapes do nothing inside a code span: show names there with :func:`md_code`."""
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_code(text: str) -> str:
+    """``text`` (a file name, an id) as an inline code span: shown verbatim, never parsed.
+
+    The fence is one backtick longer than any run of backticks in the text, so none can close it."""
+    text = " ".join(text.splitlines())
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# What can make Markdown text active beyond HTML: link and image brackets (inline, reference and
+# definitions), code fences and the backslash itself.
+_MD_LINK_SYNTAX = re.compile(r"([\\`\[\]])")
+
+
+def md_inert(text: str) -> str:
+    """Untrusted text (corpus, question, model) for a Markdown *document*, as inert as the chat page.
+
+    The same HTML escaping as the page (``&``, ``<``, ``>``): no raw HTML (``<script>``, ``<img onerror>``,
+    ``<svg onload>``, ``<iframe>``), no ``<scheme:...>`` autolinks and no character references that
+    could spell a ``javascript:`` target; and every ``[``/``]`` backslash-escaped, so no inline or
+    reference link or image (``[x](javascript:...)``, ``![x](https://...)``) can form. Reads as the
+    original text once rendered."""
+    return _MD_LINK_SYNTAX.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def _text(s: str) -> str:
@@ -56,6 +87,19 @@ def answer_html(text: str) -> str:
     if items:
         parts.append("<ul>" + "".join(items) + "</ul>")
     return '<div class="lqa-answer">' + "".join(parts) + "</div>"
+
+
+def stream_html(pieces: Iterable[str]) -> Iterator[str]:
+    """A streamed answer as it grows: after every piece, the whole text so far as :func:`answer_html`.
+
+    The model's text is untrusted like the corpus: streamed through Markdown (``st.write_stream``), a
+    ``[x](javascript:...)`` link or raw HTML would be live on the page until the verified answer
+    replaced it. Escaping the accumulated text (not each piece) keeps an entity or tag that spans two
+    pieces escaped too."""
+    text = ""
+    for piece in pieces:
+        text += piece
+        yield answer_html(text)
 
 
 def highlighted_clause_html(clause_text: str, quote: str) -> str:
