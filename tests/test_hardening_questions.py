@@ -54,7 +54,7 @@ def test_kind1_plain_text_and_other_scripts_are_left_alone():
         assert clean_question(text).text == text and not clean_question(text).changes
     # typographic quotes are made straight, but no note: a reader would not miss them
     clean = clean_question("Don\u2019t we need the \u201cNOTICE\u201d file?")
-    assert clean.text == "Don't we need the \"NOTICE\" file?" and clean.note() is None
+    assert clean.text == 'Don\'t we need the "NOTICE" file?' and clean.note() is None
 
 
 @pytest.mark.parametrize(
@@ -151,9 +151,10 @@ def test_kind2_sibling_one_long_sentence_keeps_its_end(retriever):
     text = (words + " and ") * 40 + "is attribution required for MIT code in our binaries?"
     assert len(text) < 4000
     retrieval = retriever.retrieve(text, k=5)
-    assert retrieval.query.endswith("in our binaries?") and retriever.embedder.count_tokens(
-        retrieval.query
-    ) <= retriever.embedder.max_tokens
+    assert (
+        retrieval.query.endswith("in our binaries?")
+        and retriever.embedder.count_tokens(retrieval.query) <= retriever.embedder.max_tokens
+    )
     ans = answer(text, retriever)
     assert "the end of the sentence asked" in _long_note(ans)
 
