@@ -13,8 +13,12 @@ termination" French with 0.99. ``lingua-language-detector`` is a 96 MB wheel.
 Licence names and ids are English-neutral but not English ("EUPL", "CeCILL", "Lizenz" in a title), and
 short questions full of ids ("MIT vs Apache-2.0?") carry too little text to tell: the text tested is the
 question without its licence names (``Analysis.rest``) and without words holding digits, and only a text
-of at least ``MIN_WORDS`` words that the model gives to one non-English language with probability
-``MIN_PROBABILITY`` or more is declined.
+of at least ``MIN_WORDS`` words that the model gives English a probability of at most
+``MAX_ENGLISH`` is declined (named by its most likely language). Measured on the 161 gold questions and
+short id-heavy English: no English text of four words or more scored below 0.2; French, German, Spanish,
+Italian, Dutch, Polish, Portuguese, Russian and Chinese questions scored 0.0001 or less. The probability
+of English, not that of the top language, decides: dialects share the mass of a language ("es" 0.94 beside
+Extremaduran and Aragonese).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ log = logging.getLogger(__name__)
 
 ENGLISH = "en"
 MIN_WORDS = 4
-MIN_PROBABILITY = 0.95
+MAX_ENGLISH = 0.001
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 # names for the languages people most likely write in; others are shown by their ISO 639-1 code
 NAMES = {
@@ -87,7 +91,8 @@ def foreign_language(text: str) -> str | None:
         return None
     if len(words) < MIN_WORDS and all(w.isascii() for w in words):
         return None
-    code, probability = _model().classify(" ".join(words))
-    if code != ENGLISH and probability >= MIN_PROBABILITY:
-        return str(code)
-    return None
+    ranked = _model().rank(" ".join(words))
+    english = next((p for code, p in ranked if code == ENGLISH), 0.0)
+    if english > MAX_ENGLISH:
+        return None
+    return str(next(code for code, _ in ranked if code != ENGLISH))
