@@ -85,7 +85,7 @@ class Answer:
     # OSADL verdicts, one per direction answered (leading, subordinate); empty when no combination is asked
     compatibility: tuple[dict[str, Any], ...] = ()
     analysis: dict[str, Any] | None = None  # the question model (answering.analysis.Analysis.to_dict())
-    abstain_reason: str | None = None  # "not_in_corpus" | "out_of_scope" | "no_evidence" when abstained
+    abstain_reason: str | None = None  # "not_in_corpus" | "out_of_scope" | "no_evidence" | "other_language"
     # the facts' verdict of a yes/no question: {"value": "yes"|"no"|"conditional", "text", "citations": [n],
     # "asks", "activities", "obligations"}; None when the question is not yes/no or the facts do not decide
     verdict: dict[str, Any] | None = None

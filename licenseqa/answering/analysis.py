@@ -17,7 +17,14 @@
   the product ("our GPL-3.0 project", after "our"/"my") leads; else the one named after "into", "inside",
   "within", "in" or "under" between the two names; when the question states neither, both directions are
   answered;
-- ``out_of_scope``: the out-of-scope subject (tax, employment, export control...) the question is about.
+- ``out_of_scope``: the out-of-scope subject (tax, employment, export control...) the question is about;
+- ``cleaning``: the question is read in one canonical form (``answering.normalise``: NFKC, no invisible
+  characters, plain dashes, quotes and spaces); ``Analysis.question`` is that form, ``cleaning`` records
+  the question as typed and what changed;
+- ``language``: the language the question is clearly written in when that is not English
+  (``answering.language``); the corpus and the embedding model are English, so it is declined;
+- ``sentences`` / ``key_order``: the question's sentences, and the ones a search that cannot read it
+  all should take, in this order: the sentences asked, then those naming a licence.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from licenseqa.answering.detect import LicenseDetector, Mention, normalise, remove_spans
+from licenseqa.answering.language import foreign_language, language_name
+from licenseqa.answering.normalise import CleanQuestion, clean_question
 from licenseqa.knowledge.licensedb import keys_for_name, version_key
 from licenseqa.knowledge.vocabulary import Term, Vocabulary
 
@@ -82,6 +91,10 @@ class Analysis:
     rest: str = ""
     mentions: tuple[tuple[int, str], ...] = ()
     labels: dict[str, str] = field(default_factory=dict, compare=False)
+    cleaning: CleanQuestion | None = None
+    language: str | None = None
+    sentences: tuple[str, ...] = ()
+    key_order: tuple[int, ...] = ()
 
     @property
     def named(self) -> tuple[str, ...]:
@@ -100,7 +113,10 @@ class Analysis:
     @property
     def abstain_reason(self) -> str | None:
         """``out_of_scope``; ``not_in_corpus`` when the licences named are not in the corpus (an unknown
-        licence named beside only ambiguous family or product names counts: the named licence governs)."""
+        licence named beside only ambiguous family or product names counts: the named licence governs);
+        ``other_language`` first, for a question in another language (the corpus and model are English)."""
+        if self.language:
+            return "other_language"
         if self.out_of_scope:
             return "out_of_scope"
         if self.unknown and all(s.family for s in self.subjects):
@@ -109,7 +125,8 @@ class Analysis:
 
     def summary(self) -> str:
         """One line for people: "GPL (GPL-3.0-only, GPL-2.0-only) · network service · yes/no question"."""
-        parts = [s.label() for s in self.subjects]
+        parts = [f"in {language_name(self.language)}"] if self.language else []
+        parts += [s.label() for s in self.subjects]
         parts += [f"{u.name} (not in the corpus)" for u in self.unknown]
         parts += [self.labels.get(a, a) for a in self.activities]
         if self.out_of_scope:
@@ -117,8 +134,13 @@ class Analysis:
         parts.append(self.labels.get(self.form, self.form))
         return " · ".join(parts)
 
+    @property
+    def normalised(self) -> bool:
+        """Whether the question as read differs from the question as typed."""
+        return self.cleaning is not None and self.cleaning.changed
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "subjects": [
                 {"name": s.name, "doc_ids": list(s.doc_ids), "family": s.family} for s in self.subjects
             ],
@@ -130,8 +152,12 @@ class Analysis:
             "combinations": [{"leading": a, "subordinate": b} for a, b in self.combinations],
             "direction_stated": self.direction_stated,
             "out_of_scope": self.out_of_scope,
+            "language": self.language,
             "summary": self.summary(),
         }
+        if self.cleaning is not None and self.cleaning.changed:
+            out["normalised"] = {"original": self.cleaning.original, "changes": list(self.cleaning.changes)}
+        return out
 
 
 class QuestionAnalyser:
@@ -146,6 +172,8 @@ class QuestionAnalyser:
         self._labels["statement"] = "statement"
 
     def analyse(self, question: str) -> Analysis:
+        cleaning = clean_question(question)
+        question = cleaning.text
         text, found = self.detector.find(question)
         found, unknown = self._versions(text, found)
         unknown += self._unknown_names(question, unknown)
@@ -154,6 +182,8 @@ class QuestionAnalyser:
         activities = _activities(text, self.vocabulary.activities)
         out_of_scope = next((t.id for t in self.vocabulary.out_of_scope if t.find(text)), None)
         combos, stated = _combinations(text, found, activities)
+        rest = remove_spans(text, [(m.start, m.end) for m in found])
+        sentences = _split_sentences(question)
         return Analysis(
             question=question,
             subjects=subjects,
@@ -163,10 +193,24 @@ class QuestionAnalyser:
             combinations=combos,
             direction_stated=stated,
             out_of_scope=out_of_scope,
-            rest=remove_spans(text, [(m.start, m.end) for m in found]),
+            rest=rest,
             mentions=tuple(sorted((m.start, d) for m in found for d in m.doc_ids)),
             labels=self._labels,
+            cleaning=cleaning,
+            language=foreign_language(_without_ids(rest)),
+            sentences=sentences,
+            key_order=self._key_order(sentences),
         )
+
+    def _key_order(self, sentences: tuple[str, ...]) -> tuple[int, ...]:
+        """The key sentences, in question order: those asked (ending with "?"; else the last one) and
+        those naming a licence. A long question's context (how we build, what we already checked)
+        would otherwise fill the search with its own words."""
+        if not sentences:
+            return ()
+        asked = {i for i, s in enumerate(sentences) if s.rstrip().endswith("?")} or {len(sentences) - 1}
+        naming = {i for i, s in enumerate(sentences) if i not in asked and self.detector.find(s)[1]}
+        return tuple(sorted(asked)) + tuple(sorted(naming))
 
     def _versions(self, text: str, found: list[Mention]) -> tuple[list[Mention], list[UnknownLicence]]:
         """Drop a name followed by a version none of its documents has; it names a licence we lack."""
@@ -206,6 +250,18 @@ class QuestionAnalyser:
             label = m.group(0).strip()
             out.append(UnknownLicence(label, keys_for_name(words, version)))
         return out
+
+
+def _split_sentences(question: str) -> tuple[str, ...]:
+    """The question's sentences (and lines), as typed."""
+    parts = [p.strip() for line in question.splitlines() for p in _SENTENCE_END.split(line)]
+    return tuple(p for p in parts if p)
+
+
+def _without_ids(rest: str) -> str:
+    """The question without its licence names (``rest``) and without the words holding digits (ids,
+    versions, years): the words that tell its language."""
+    return " ".join(w for w in rest.split() if not any(ch.isdigit() for ch in w))
 
 
 def _distinct(found: list[Mention]) -> list[Mention]:

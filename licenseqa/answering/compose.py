@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from licenseqa.answering.analysis import Analysis
+from licenseqa.answering.language import language_name
+from licenseqa.answering.normalise import clean_question
 from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever, check_k
 from licenseqa.answering.verdict import WORD as VERDICT_WORD
 from licenseqa.answering.verdict import Verdict, asked_sentences, decide, is_polar
@@ -138,6 +140,10 @@ def validate_question(question: str) -> str:
     text = question.strip()
     if not text:
         raise InputError("The question is empty. Ask about a licence, a clause or our guidance.")
+    if not clean_question(text).text:
+        raise InputError(
+            "The question has only invisible characters. Ask about a licence, a clause or our guidance."
+        )
     if len(text) > MAX_QUESTION_CHARS:
         raise InputError(
             f"The question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. Shorten it."
@@ -350,6 +356,8 @@ def _each_version(chosen: list[Hit], hits: list[Hit], analysis: Analysis | None)
 
 def abstain_text(reason: str, analysis: Analysis | None) -> str:
     """The sentence for people that says why the question is declined."""
+    if reason == "other_language" and analysis is not None and analysis.language:
+        return OTHER_LANGUAGE.format(language=language_name(analysis.language))
     if reason == "out_of_scope" and analysis is not None and analysis.out_of_scope:
         topic = analysis.labels.get(analysis.out_of_scope, analysis.out_of_scope)
         return (
@@ -371,6 +379,34 @@ def abstain_text(reason: str, analysis: Analysis | None) -> str:
             + HOW_TO_ADD
         )
     return ABSTAIN_TEXT
+
+
+OTHER_LANGUAGE = (
+    "This question seems to be written in {language}. The licensing corpus is in English and the search "
+    "model reads English only, so it cannot be answered reliably: please ask it in English."
+)
+
+
+def question_notes(retrieval: Retrieval) -> list[str]:
+    """Notes on how the question was read: normalised characters, a long question searched in part."""
+    notes: list[str] = []
+    analysis = retrieval.analysis
+    note = analysis.cleaning.note() if analysis is not None and analysis.cleaning is not None else None
+    if note:
+        notes.append(note)
+    if retrieval.unused:
+        used = retrieval.sentences - retrieval.unused
+        part = (
+            f"{used} of its {retrieval.sentences} sentences, those asked and those naming a licence"
+            if used
+            else "the end of the sentence asked"
+        )
+        notes.append(
+            f"The question is long ({retrieval.tokens:,} word pieces; the search model reads "
+            f"{retrieval.budget}): the search used {part}. The rest was read only to understand the "
+            "question; ask a shorter question if the answer misses part of it."
+        )
+    return notes
 
 
 def _citation(n: int, clause: Clause, start: int, end: int) -> Citation:
@@ -402,7 +438,7 @@ def compose(question: str, retrieval: Retrieval) -> tuple[str, tuple[Citation, .
     hits = retrieval.hits
     if not hits or (retrieval.best_dense < MIN_DENSE_SIMILARITY and not retrieval.named):
         return ABSTAIN_TEXT, (), "no_evidence"
-    qwords = set(_words(question))
+    qwords = set(_words(retrieval.query or question))
     licence_hits = [h for h in hits if h.clause.kind != GUIDANCE]
     policy_hits = [h for h in hits if h.clause.kind == GUIDANCE]
     licences = _each_version(_choose(licence_hits, qwords, MAX_LICENCE_CLAUSES), licence_hits, analysis)
@@ -455,6 +491,7 @@ def answer(
     check_k(k)
     doc_ids, kinds = retriever.resolve_filters(doc_ids, kinds)  # case-insensitive; unknown ones: an error
     analysis = retriever.analyse(text)
+    text = analysis.question  # its canonical form (answering.normalise): every later stage reads this
     kb = knowledge if knowledge is not None else default_knowledge()
     obligations: dict[str, Any] | None = None
     compatibility: tuple[dict[str, Any], ...] = ()
@@ -498,7 +535,7 @@ def answer(
             f"{len(obligations['items'])} obligations, each cited below."
         )
     done = time.perf_counter()
-    warnings: list[str] = []
+    warnings: list[str] = question_notes(retrieval)
     return Answer(
         question=text,
         text=body,

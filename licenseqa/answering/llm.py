@@ -210,7 +210,7 @@ class LLMAnswerer:
             return
         hits = list(base.retrieved[:MAX_SOURCES])
         facts_note = _facts_source(base, hits, self.retriever)
-        messages = build_messages(text, hits, facts_note)
+        messages = build_messages(base.question, hits, facts_note)  # the question as read (normalised)
         parts: list[str] = []
         failure: str | None = None
         try:

@@ -18,6 +18,12 @@ lists (dense and BM25 restricted to them), so they outrank look-alike clauses of
 "DISCLAIM") is boilerplate that answers only warranty questions, so it is down-weighted unless the
 question's situation is warranty / liability. Near-identical clauses of other documents are collapsed so
 they cannot crowd the list.
+
+A long question is searched by the part of it the embedding model reads (``max_tokens`` word pieces,
+256 for the bundled model; the rest would be cut off silently, and the question asked usually comes
+last): its sentences in the analysis's ``key_order`` (asked, naming a licence, naming a situation, the
+rest) while they fit, in question order. Both lanes' dense and lexical lists use that search text; the
+analysis still reads the whole question, and ``Retrieval.unused`` counts the sentences left out.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from licenseqa.answering.analysis import Analysis, QuestionAnalyser
-from licenseqa.answering.detect import DocName, LicenseDetector
+from licenseqa.answering.detect import DocName, LicenseDetector, remove_spans
 from licenseqa.corpus.documents import resolve_names
 from licenseqa.errors import InputError
 from licenseqa.index.embeddings import Embedder, canonical_model_name
@@ -83,6 +89,11 @@ class Retrieval:
     corpus_version: str
     mentions: tuple[tuple[int, str], ...] = ()  # (position in the normalised question, named doc id)
     analysis: Analysis | None = None
+    query: str = ""  # the text searched: the question, or the part of a long one the model reads
+    unused: int = 0  # sentences of a long question left out of the search
+    sentences: int = 0  # sentences of the question
+    tokens: int = 0  # word pieces of the whole question, when it is longer than the model reads
+    budget: int = 0  # word pieces the embedding model reads, when the question is longer
 
 
 class _Snapshot:
@@ -236,6 +247,8 @@ class Retriever:
         doc_ids, kinds = self.resolve_filters(doc_ids, kinds)
         if analysis is None:
             analysis = snap.analyser.analyse(question)
+        question = analysis.question  # the canonical form (answering.normalise)
+        query, unused, tokens = self._search_text(analysis)
         allowed = np.ones(len(snap.clauses), dtype=bool)
         if doc_ids:
             allowed &= np.isin(snap.doc_of, list(doc_ids))
@@ -246,15 +259,22 @@ class Retriever:
             named = [d for d in named if state.docs[d].kind in kinds]
 
         # one encoder call for the question and, when licences are named, the question without them
-        rest = analysis.rest
+        rest = analysis.rest if query == question else _without_names(query, snap.detector)
         if EXPAND_WITH_SITUATION and analysis.activities:
             rest = rest + ". " + "; ".join(analysis.labels.get(a, a) for a in analysis.activities)
         use_rest = bool(named) and len(rest.split()) >= 2
-        vecs = self.embedder.embed_queries([question, rest] if use_rest else [question])
+        vecs = self.embedder.embed_queries([query, rest] if use_rest else [query])
         vec = vecs[0]
+        searched: dict[str, Any] = {
+            "query": query,
+            "unused": unused,
+            "sentences": len(analysis.sentences),
+            "tokens": tokens,
+        }
+        searched["budget"] = self.embedder.max_tokens if tokens else 0
         if not allowed.any():
-            return Retrieval((), tuple(named), 0.0, state.corpus_version, analysis=analysis)
-        lexical_scores = np.where(allowed, snap.bm25_scores(question), 0.0)
+            return Retrieval((), tuple(named), 0.0, state.corpus_version, analysis=analysis, **searched)
+        lexical_scores = np.where(allowed, snap.bm25_scores(query), 0.0)
         warranty = "warranty-liability" in analysis.activities
         define = analysis.form == "define"
         named_mask = np.isin(snap.doc_of, named) if named else None
@@ -317,7 +337,44 @@ class Retriever:
             corpus_version=state.corpus_version,
             mentions=tuple(m for m in analysis.mentions if m[1] in named),
             analysis=analysis,
+            **searched,
         )
+
+    def _search_text(self, analysis: Analysis) -> tuple[str, int, int]:
+        """(search text, sentences left out or cut, word pieces of the whole question; 0 when it fits):
+        the whole question when the embedding model reads it all, else its key sentences that fit
+        (module docstring). A key sentence too long by itself keeps its end (a question is asked last)."""
+        question = analysis.question
+        budget = self.embedder.max_tokens
+        tokens = self.embedder.count_tokens(question)
+        if tokens <= budget:
+            return question, 0, 0
+        sentences = analysis.sentences or (question,)
+        chosen: list[int] = []
+        used = 2  # the [CLS] / [SEP] word pieces
+        for i in analysis.key_order or (len(sentences) - 1,):
+            cost = self.embedder.count_tokens(sentences[i]) - 2
+            if used + cost > budget:
+                continue
+            chosen.append(i)
+            used += cost
+        if not chosen:  # the first key sentence alone is too long: its words that fit, from the end
+            first = (analysis.key_order or (len(sentences) - 1,))[0]
+            words = sentences[first].split()
+            lo, hi = 1, len(words)
+            while lo < hi:  # the most words from the end that fit
+                mid = (lo + hi + 1) // 2
+                fits = self.embedder.count_tokens(" ".join(words[-mid:])) <= budget
+                lo, hi = (mid, hi) if fits else (lo, mid - 1)
+            return " ".join(words[-lo:]), len(sentences), tokens
+        query = " ".join(sentences[i] for i in sorted(chosen))
+        return query, len(sentences) - len(chosen), tokens
+
+
+def _without_names(text: str, detector: LicenseDetector) -> str:
+    """``text`` normalised, without the licence names in it (as ``Analysis.rest`` is for the question)."""
+    normal, found = detector.find(text)
+    return remove_spans(normal, [(m.start, m.end) for m in found])
 
 
 def check_k(k: int) -> int:
