@@ -6,10 +6,17 @@ The splitter reads a document body line by line and recognises clause markers
 headings (upper-case or title-case lines on their own) and, in Markdown files,
 ``## 3. Title`` headings. Markers form a stack: a marker of a type already on the
 stack (at the same or a shallower indentation) closes that level and opens a
-sibling; a new type opens a child. A marker is only accepted when it continues
-its list (``b`` after ``a``, ``4`` after ``3``) or starts one, which rejects
-wrapped lines that happen to begin with a number. ``i`` is a letter after ``h``
-and a roman numeral otherwise.
+sibling; a new type opens a child. A marker is accepted when it continues its
+list (``b`` after ``a``, ``4`` after ``3``) or starts one, which rejects wrapped
+lines that happen to begin with a number. Numbering with a gap (``1.``, ``3.``:
+a deleted clause) or a restart (``1.`` again) opens a sibling too, but only on
+stronger evidence (:meth:`_Parser.irregular_sibling`): the marker starts a
+paragraph or follows a finished sentence, the text after it starts like a clause,
+it sits at its sibling's indentation, a restart does not follow a line that
+introduces a list, and the next marker of that list carries on from it rather
+than from the previous one (a nested list that reuses the style, or a wrapped
+cross-reference, is followed by the old list's next number). ``i`` is a letter
+after ``h`` and a roman numeral otherwise.
 
 Section labels are normalised: top-level number, then sub-parts in parentheses,
 decimals kept (``4(d)``, ``3.3``, ``1(b)(v)``, ``3(a)(1)``, ``Attachment A (h)``).
@@ -36,7 +43,11 @@ TokenCounter = Callable[[str], int]
 
 # Bump when a change to this module changes the chunks it produces: the next ingest re-splits
 # and re-embeds the whole corpus (an index made by an older splitter is stale).
-SPLITTER_VERSION = 2
+SPLITTER_VERSION = 3
+
+# A gap of more than this many missing numbers is not a deleted clause but a number in running text.
+_MAX_MISSING = 5
+_SENTENCE_END = tuple('.;:!?)"”’')
 
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _ROMAN_RE = re.compile(r"^(?=[ivxlc]+$)(x{0,3})(ix|iv|v?i{0,3})$")
@@ -220,8 +231,86 @@ class _Parser:
                 return node
         return None
 
-    def accept(self, marker: _Marker, indent: int) -> bool:
-        """Push ``marker`` if it continues or starts a list; False means it is plain text."""
+    def irregular_sibling(
+        self, marker: _Marker, prev: int, prev_indent: int | None, ancestors: set[str], at: int | None
+    ) -> bool:
+        """Whether ``marker`` opens a sibling although it does not continue its list (``prev``).
+
+        A gap (``3`` after ``1``) or a restart (``1`` after ``3``) is accepted when the marker
+        line starts a paragraph or follows a finished sentence, the text after the marker starts
+        like a clause (upper case, a quote or a parenthesis), the marker sits at its sibling's
+        indentation, a restart does not follow a line ending in ``:`` (that introduces a nested
+        list), and the next marker of the same list continues from this one, not from ``prev``.
+        """
+        if at is None:
+            return False
+        restart = marker.ordinal <= 1 < prev or (marker.ordinal == 0 and prev == 1)
+        repeat = marker.ordinal == prev  # a number used twice ("2.2 ... 2.2 Rights not covered")
+        missing = marker.ordinal - prev - 1
+        if not (restart or repeat or 1 <= missing <= _MAX_MISSING):
+            return False
+        if restart and marker.kind.startswith("dec") and marker.kind != "dec1":
+            return False  # 1.1 after 1.3 is a new parent's list, handled by the decimal rules
+        if prev_indent is not None and abs(prev_indent - _indent(self.lines[at])) > 1:
+            return False
+        before = next((ln.strip() for ln in reversed(self.lines[:at]) if ln.strip()), "")
+        prev_blank = at == 0 or not self.lines[at - 1].strip()
+        if not prev_blank and (restart or repeat or not before.endswith(_SENTENCE_END)):
+            return False
+        if (restart or repeat) and (before.endswith(":") or self._same_list(before, marker)):
+            return False  # a list introduced by "...:" or right under a title-only "1. Definitions"
+        text = marker.rest.strip()
+        if not text and at + 1 < len(self.lines):
+            text = self.lines[at + 1].strip()
+        first = text[:1]
+        if not (first.isupper() or (first.isalpha() and not first.islower()) or first in '"“‘('):
+            return False  # "(c) the licence text;" after "(a)": a lower-case item must be the next one
+        return self._next_continues(marker, prev, prev_indent, ancestors, at)
+
+    def _wrapped(self, at: int | None) -> bool:
+        """Whether line ``at`` continues an unfinished sentence of the line before it."""
+        if at is None or at == 0 or not self.lines[at - 1].strip():
+            return False
+        return not self.lines[at - 1].rstrip().endswith(_SENTENCE_END)
+
+    def _same_list(self, line: str, marker: _Marker) -> bool:
+        """Whether ``line`` is itself a marker line of ``marker``'s list."""
+        other = self.parse_marker(_plain(line))
+        return other is not None and other.kind == marker.kind
+
+    def _next_continues(
+        self, marker: _Marker, prev: int, prev_indent: int | None, ancestors: set[str], at: int
+    ) -> bool:
+        """The next marker of ``marker``'s list follows ``marker``, not the old list's ``prev``."""
+        parent = marker.value.rsplit(".", 1)[0] if "." in marker.value else None
+        expected = marker.ordinal + 1
+        for j in range(at + 1, len(self.lines)):
+            raw = self.lines[j]
+            plain = _plain(raw.strip())
+            if not plain:
+                continue
+            later = self.parse_marker(plain)
+            if later is None:
+                continue
+            if later.kind in ancestors or later.kind in ("section", "group", "annex"):
+                return True  # the enclosing list moves on: nothing resumes the old list
+            if later.kind != marker.kind:
+                continue
+            if parent is not None and later.value.rsplit(".", 1)[0] != parent:
+                return True
+            if prev_indent is not None and abs(prev_indent - _indent(raw)) > 1:
+                continue
+            if later.ordinal == expected:
+                return True
+            if later.ordinal == prev + 1 or prev < later.ordinal < marker.ordinal:
+                return False
+        return True
+
+    def accept(self, marker: _Marker, indent: int, at: int | None = None) -> bool:
+        """Push ``marker`` if it continues or starts a list; False means it is plain text.
+
+        ``at`` (the marker's line index) lets a gap or restart in the numbering open a sibling.
+        """
         if marker.kind in ("section", "group", "annex"):
             self.stack = []
             if marker.kind == "group":
@@ -229,7 +318,11 @@ class _Parser:
                 return True
             if marker.kind == "section":
                 last = self.last_top.get("section")
-                if last is not None and marker.ordinal != last + 1:
+                if (
+                    last is not None
+                    and marker.ordinal != last + 1
+                    and not self.irregular_sibling(marker, last, None, set(), at)
+                ):
                     return False
                 self.last_top["section"] = marker.ordinal
             self.free_heading = None
@@ -246,11 +339,16 @@ class _Parser:
             prev = self.stack[idx]
             if marker.kind.startswith("dec") and marker.kind != "dec1":
                 prefix_ok = marker.value.rsplit(".", 1)[0] == prev.value.rsplit(".", 1)[0]
+                ancestors = {n.kind for n in self.stack[:idx]}
                 if not (marker.ordinal == prev.ordinal + 1 and prefix_ok):
                     new_parent = marker.value.rsplit(".", 1)[0]
-                    if not (marker.ordinal in (0, 1) and new_parent != prev.value.rsplit(".", 1)[0]):
+                    if not (marker.ordinal in (0, 1) and new_parent != prev.value.rsplit(".", 1)[0]) and not (
+                        prefix_ok and self.irregular_sibling(marker, prev.ordinal, prev.indent, ancestors, at)
+                    ):
                         return False
-            elif marker.ordinal != prev.ordinal + 1:
+            elif marker.ordinal != prev.ordinal + 1 and not self.irregular_sibling(
+                marker, prev.ordinal, prev.indent, {n.kind for n in self.stack[:idx]}, at
+            ):
                 return False
             del self.stack[idx:]
         else:
@@ -259,17 +357,27 @@ class _Parser:
                 numbered = [
                     n for n in self.stack if n.kind in ("dec1", "section") or n.kind.startswith("dec")
                 ]
-                if numbered and numbered[-1].value != parent and marker.ordinal not in (0, 1):
+                # "... PYTHON\n1.6.1 FOR ANY ..." is a version number in running text, not clause 1.6.1
+                stray = marker.ordinal not in (0, 1) or self._wrapped(at)
+                if numbered and numbered[-1].value != parent and stray:
                     return False
             elif (
-                marker.ordinal not in (0, 1)
-                and not (not self.stack and self.last_top.get(marker.kind, -9) + 1 == marker.ordinal)
+                marker.ordinal not in (0, 1) and not (not self.stack and self._continues_top(marker, at))
             ) or (marker.ordinal == 0 and not marker.kind.startswith("dec")):
                 return False
         if not self.stack:
             self.last_top[marker.kind] = marker.ordinal
         self.stack.append(_Node(marker.kind, marker.value, marker.ordinal, indent, None))
         return True
+
+    def _continues_top(self, marker: _Marker, at: int | None) -> bool:
+        """A top-level marker after unnumbered text carries on the list it left (with a gap, too)."""
+        last = self.last_top.get(marker.kind)
+        if last is None:
+            return False
+        return last + 1 == marker.ordinal or (
+            marker.ordinal > last + 1 and self.irregular_sibling(marker, last, None, set(), at)
+        )
 
     # -- labels ---------------------------------------------------------------
     def label(self) -> str | None:
@@ -292,6 +400,11 @@ class _Parser:
             if node.heading:
                 return node.heading
         return None if self.stack else self.free_heading
+
+
+def _plain(stripped: str) -> str:
+    """A stripped line as markers are read: through Markdown emphasis, escapes and boxed frames."""
+    return stripped.replace("**", "").replace("\\.", ".").strip("*").strip()
 
 
 def _indent(line: str) -> int:
@@ -344,13 +457,12 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
             prev_blank = False
             continue
         # markers are read through Markdown emphasis, escapes and boxed frames ("*  6. ... *")
-        plain = stripped.replace("**", "").replace("\\.", ".").strip("*").strip()
-        marker = parser.parse_marker(plain)
+        marker = parser.parse_marker(_plain(stripped))
         if marker is not None and not prev_blank and marker.rest[:1].islower():
             marker = None  # a wrapped line that happens to start like "(1) assert ..."
         if marker is not None:
             old_stack, old_free = list(parser.stack), parser.free_heading
-            if parser.accept(marker, indent):
+            if parser.accept(marker, indent, at=i):
                 new_stack, new_free = parser.stack, parser.free_heading
                 parser.stack, parser.free_heading = old_stack, old_free
                 close(i)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from licenseqa.answering.retrieval import Retriever
 from licenseqa.config import Settings
 from licenseqa.index.embeddings import SentenceTransformerEmbedder, canonical_model_name
@@ -14,6 +16,6 @@ def open_retriever(settings: Settings) -> Retriever:
     state = store.require_state()
     state.check_model(canonical_model_name(settings.embedding_model))  # before the slow model load
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
-    retriever = Retriever(store, embedder)
+    retriever = Retriever(store, embedder, corpus_dir=Path(settings.corpus_dir))
     retriever.snapshot()
     return retriever

@@ -23,6 +23,7 @@ from licenseqa.answering.verdict import WORD as VERDICT_WORD
 from licenseqa.answering.verdict import Verdict, asked_sentences, decide, is_polar
 from licenseqa.answering.verdict import steer as facts_steer
 from licenseqa.errors import InputError
+from licenseqa.index.status import source_changes
 from licenseqa.knowledge.build import DocumentLinker
 from licenseqa.knowledge.facts import EFFECT_WORDS, FACTS_DIR, FactCitation, FactsBook, FactsError
 from licenseqa.knowledge.facts import compare as compare_facts
@@ -536,6 +537,7 @@ def answer(
         )
     done = time.perf_counter()
     warnings: list[str] = question_notes(retrieval)
+    warnings += source_notes(retriever, citations, obligations, compatibility)
     return Answer(
         question=text,
         text=body,
@@ -557,6 +559,31 @@ def answer(
             "total": round((done - started) * 1000, 2),
         },
     )
+
+
+def source_notes(retriever: Retriever, citations: Sequence[Citation], *cited: Any) -> list[str]:
+    """A note per cited document whose file changed on disk since it was indexed (emptied, edited, skipped
+    by the ingest, removed): the quotes and line ranges are the indexed text's. ``cited``: obligations /
+    compatibility data whose ``citation(s)`` name documents too."""
+    corpus = getattr(retriever, "corpus_dir", None)
+    if corpus is None:
+        return []
+    doc_ids = [c.doc_id for c in citations]
+    stack = list(cited)
+    while stack:  # doc ids of the checklist items' and verdicts' citations
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("doc_id"), str) and "start_line" in item:
+                doc_ids.append(item["doc_id"])
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    changed = source_changes(corpus, retriever.state, doc_ids)
+    return [
+        f"The source of {doc_id} changed since it was indexed: {how}. The cited lines quote the indexed "
+        "text and may not match the file."
+        for doc_id, how in changed.items()
+    ]
 
 
 STACK_POINTER = (

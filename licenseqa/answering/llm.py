@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from licenseqa.answering.compose import answer, validate_question
+from licenseqa.answering.compose import answer, source_notes, validate_question
 from licenseqa.answering.retrieval import Retriever
 from licenseqa.config import Settings
 from licenseqa.errors import ConfigError
@@ -255,7 +255,8 @@ class LLMAnswerer:
                     text=final,
                     citations=_citations(hits, cited),
                     mode="llm",
-                    warnings=warnings,
+                    # the model's citations may name other documents than the extractive answer's
+                    warnings=(*warnings, *source_notes(self.retriever, _citations(hits, cited))),
                     timings_ms={
                         "retrieve": base.timings_ms.get("retrieve", 0.0),
                         "compose": round(total - base.timings_ms.get("retrieve", 0.0), 2),

@@ -34,6 +34,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -164,9 +165,16 @@ class _Snapshot:
 class Retriever:
     """Retrieve clauses for a question. Backends are passed in; the snapshot follows the index."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, refresh_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder,
+        refresh_seconds: float = 2.0,
+        corpus_dir: Path | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
+        self.corpus_dir = corpus_dir  # the files the index was built from: answers say when one changed
         self.refresh_seconds = refresh_seconds
         self._snapshot: _Snapshot | None = None
         self._checked = 0.0

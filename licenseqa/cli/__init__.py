@@ -200,6 +200,8 @@ def _status(settings: Settings, as_json: bool) -> int:
             print(status.message, file=sys.stderr)
             for change in status.changes:
                 print(f"  {change}", file=sys.stderr)
+            for skipped in status.skipped:
+                print(f"  skipped (indexed version kept): {skipped}", file=sys.stderr)
     else:
         print(status.message, file=sys.stderr)
     return 0 if status.ready else 1

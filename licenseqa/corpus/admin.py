@@ -41,6 +41,7 @@ from licenseqa.corpus.documents import (
 )
 from licenseqa.corpus.hashing import corpus_version as _corpus_version
 from licenseqa.corpus.hashing import sha256_bytes
+from licenseqa.corpus.numbering import numbering_warnings
 from licenseqa.errors import CorpusError, LicenseQAError
 from licenseqa.jsonl import append_record
 
@@ -431,6 +432,7 @@ class CorpusAdmin:
                 out.append(
                     (entry.rel, "warning", f"file name {stem!r} differs from the id {entry.info.doc_id!r}")
                 )
+            out.extend((entry.rel, "warning", message) for message in numbering_warnings(entry.path))
         return out
 
     # -- validation -------------------------------------------------------------------------------
