@@ -172,8 +172,7 @@ def _extract_pdf(data: bytes) -> Extracted:
         pages: list[tuple[int, int]] = []
         no_text: list[int] = []
         for number, page in enumerate(reader.pages, start=1):
-            if lines and lines[-1] != "":
-                lines.append("")
+            # the marker opens the page's text: a sentence running on to the next page stays one
             pages.append((number, len(lines) + 1))
             lines.append(f"[page {number}]")
             text = (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n")
