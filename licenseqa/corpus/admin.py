@@ -132,7 +132,8 @@ def page_list(pages: tuple[int, ...]) -> str:
 
 
 def extract_text(filename: str, data: bytes) -> Extracted:
-    """The text of an upload: ``.md``/``.txt`` as UTF-8, ``.pdf`` page by page, ``.docx`` by paragraph."""
+    """The text of an upload: ``.md``/``.txt`` as UTF-8, ``.pdf`` page by page (``[page N]`` lines),
+    ``.docx`` paragraphs and tables (Markdown rows) in body order."""
     suffix = Path(filename).suffix.lower()
     if suffix in ALLOWED_SUFFIXES:
         return Extracted(decode_text(data), ())
