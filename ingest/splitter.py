@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from licenseqa.models import Clause, context_header
+from licenseqa.models import PAGE_MARKER, Clause, context_header
 
 if TYPE_CHECKING:
     from licenseqa.index.embeddings import Embedder
@@ -407,6 +407,24 @@ def _plain(stripped: str) -> str:
     return stripped.replace("**", "").replace("\\.", ".").strip("*").strip()
 
 
+def _blank(line: str) -> bool:
+    """An empty line, or a ``[page N]`` marker of a PDF-derived text: both separate, neither is text."""
+    stripped = line.strip()
+    return not stripped or PAGE_MARKER.fullmatch(stripped) is not None
+
+
+def _line_pages(lines: list[str]) -> list[int | None]:
+    """The page each line is on (a marker line opens its page); None before the first marker."""
+    pages: list[int | None] = []
+    page: int | None = None
+    for line in lines:
+        m = PAGE_MARKER.fullmatch(line.strip())
+        if m:
+            page = int(m.group(1))
+        pages.append(page)
+    return pages
+
+
 def _indent(line: str) -> int:
     return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
 
@@ -426,11 +444,11 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
     md_level_stack: list[int] = []
     for i, raw in enumerate(lines):
         stripped = raw.strip()
-        if not stripped:
+        if _blank(raw):
             prev_blank = True
             continue
         indent = _indent(raw)
-        next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
+        next_blank = i + 1 >= len(lines) or _blank(lines[i + 1])
         if markdown:
             m = _MD_HEADING_RE.match(stripped)
             if m:
@@ -471,7 +489,7 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                     node = parser.stack[-1]
                     if node.heading is None:
                         node.heading = _heading_from_rest(marker.rest, standalone=next_blank)
-                    if i + 1 < len(lines) and lines[i + 1].strip():
+                    if i + 1 < len(lines) and not _blank(lines[i + 1]):
                         node.body_indent = _indent(lines[i + 1])
                 prev_blank = False
                 continue
@@ -520,9 +538,11 @@ def _is_heading_only(seg: _Segment, nxt: _Segment) -> bool:
 
 
 def _trim(lines: list[str], start: int, end: int) -> tuple[int, int]:
-    while start < end and not lines[start].strip():
+    """Without blank lines and page markers at either end (a page's marker opens its first clause's
+    page, it is no part of the previous clause)."""
+    while start < end and _blank(lines[start]):
         start += 1
-    while end > start and not lines[end - 1].strip():
+    while end > start and _blank(lines[end - 1]):
         end -= 1
     return start, end
 
@@ -531,12 +551,12 @@ def _paragraphs(lines: list[str], start: int, end: int) -> list[tuple[int, int]]
     paras: list[tuple[int, int]] = []
     i = start
     while i < end:
-        while i < end and not lines[i].strip():
+        while i < end and _blank(lines[i]):
             i += 1
         if i >= end:
             break
         j = i
-        while j < end and lines[j].strip():
+        while j < end and not _blank(lines[j]):
             j += 1
         paras.append((i, j))
         i = j
@@ -578,9 +598,10 @@ class ClauseSplitter:
             else:
                 for a, b in self._group(doc, lines, paras, seg):
                     units.append((seg, a, b))
+        pages = _line_pages(lines)
         clauses: list[Clause] = []
         for seg, a, b in units:
-            clauses.extend(self._emit(doc, lines, seg, a, b))
+            clauses.extend(self._emit(doc, lines, seg, a, b, pages))
         return clauses
 
     # -- helpers --------------------------------------------------------------
@@ -625,7 +646,9 @@ class ClauseSplitter:
             groups.append(cur)
         return groups
 
-    def _emit(self, doc: DocumentText, lines: list[str], seg: _Segment, a: int, b: int) -> list[Clause]:
+    def _emit(
+        self, doc: DocumentText, lines: list[str], seg: _Segment, a: int, b: int, pages: list[int | None]
+    ) -> list[Clause]:
         text = "\n".join(lines[a:b])
         fits = self._fits(doc, seg, text)
         windows = [(a, b, text)] if fits else self._windows(doc, lines, seg, a, b)
@@ -644,6 +667,7 @@ class ClauseSplitter:
                     end_line=doc.first_line + wb - 1,
                     part=n,
                     parts=len(windows),
+                    page=pages[wa],
                 )
             )
         return out

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 MAX_K = 100  # a retrieval returns at most this many hits (the -k / --k options are checked against it)
+
+# A page marker of a PDF-derived document: the line "[page N]" opens page N's text.
+PAGE_MARKER = re.compile(r"^\[page (\d+)\]$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -14,7 +18,8 @@ class Clause:
 
     ``text`` is the clause verbatim: ``source`` lines ``start_line``..``end_line``
     (1-based, inclusive) contain it. ``embed_text`` adds the document title,
-    section and heading so the clause is findable by the licence's name.
+    section and heading so the clause is findable by the licence's name. ``page`` is the page
+    of a PDF-derived document (``[page N]`` marker lines) that ``start_line`` is on, else None.
     """
 
     doc_id: str
@@ -28,6 +33,24 @@ class Clause:
     end_line: int
     part: int = 0
     parts: int = 1
+    page: int | None = None
+
+    def pages_of(self, start: int, end: int) -> tuple[int, int] | None:
+        """The first and last page of ``text[start:end]`` (page markers inside the clause count)."""
+        if self.page is None:
+            return None
+        base = self.page
+
+        def page_at(offset: int) -> int:
+            found = base
+            for m in PAGE_MARKER.finditer(self.text):
+                if m.start() > offset:
+                    break
+                found = int(m.group(1))
+            return found
+
+        first = page_at(start)
+        return first, max(first, page_at(max(start, end - 1)))
 
     @property
     def label(self) -> str:
@@ -68,6 +91,19 @@ class Citation:
     source: str
     start_line: int
     end_line: int
+    pages: tuple[int, int] | None = None  # first and last page of the quote in a PDF-derived document
+
+    @property
+    def page_label(self) -> str:
+        """``"p. 2"``, ``"pp. 2-3"``, or ``""`` when the document has no pages."""
+        return page_label(self.pages)
+
+
+def page_label(pages: tuple[int, int] | None) -> str:
+    if pages is None:
+        return ""
+    first, last = pages
+    return f"p. {first}" if first == last else f"pp. {first}-{last}"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from licenseqa.knowledge.facts import EFFECT_WORDS, FACTS_DIR, FactCitation, Fac
 from licenseqa.knowledge.facts import compare as compare_facts
 from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.knowledge.vocabulary import Vocabulary
-from licenseqa.models import Answer, Citation, Clause, Hit
+from licenseqa.models import PAGE_MARKER, Answer, Citation, Clause, Hit
 
 MAX_QUESTION_CHARS = 4000
 DISCLAIMER = "Information from the cited clauses, not legal advice."
@@ -131,7 +131,11 @@ _STOP = set(
     ]
 )
 _WORD = re.compile(r"[a-z0-9]+")
-_SENTENCE_END = re.compile(r"(?<=[.;:!?])[\"”)]?\s+(?=[\"“(]?[A-Z0-9(])|\n\s*\n|\n(?=\s*[-*] )")
+_SENTENCE_END = re.compile(
+    r"(?<=[.;:!?])[\"”)]?\s+(?=[\"“(]?[A-Z0-9(])|\n\s*\n|\n(?=\s*[-*] )|\n(?=[ \t]*\|)"  # a table row is one
+)
+_TABLE_ROW = re.compile(r"^\|(.*)\|$")
+_CELL_BAR = re.compile(r"(?<!\\)\|")
 
 
 def validate_question(question: str) -> str:
@@ -295,8 +299,39 @@ def _best_sentences(clause: Clause, qwords: set[str], limit: int) -> list[_Span]
     return sorted(best, key=lambda x: x.start)
 
 
-def _display(text: str) -> str:
+def _cells(line: str) -> list[str] | None:
+    """The cells of a Markdown table row ``| a | b |``, or None when ``line`` is not one."""
+    row = _TABLE_ROW.match(line.strip())
+    return [c.strip().replace("\\|", "|") for c in _CELL_BAR.split(row.group(1))] if row else None
+
+
+def _table_header(text: str, start: int) -> list[str] | None:
+    """The header cells of the Markdown table whose row starts at ``text[start]`` (None: not in a table)."""
+    before = text[:start].split("\n")[:-1]
+    rows = []
+    for line in reversed(before):
+        if _cells(line) is None:
+            break
+        rows.append(line)
+    if len(rows) < 2 or not re.fullmatch(r"[\s|:-]+", rows[-2]):
+        return None  # the first row of a table is its header, the second its | --- | line
+    return _cells(rows[-1])
+
+
+def _row_text(text: str, header: list[str] | None) -> str:
+    """A table row as a sentence: ``first cell — column: cell; column: cell`` (empty cells left out)."""
+    cells = _cells(text) or []
+    if header is None or len(header) != len(cells):
+        return " — ".join(c for c in cells if c)
+    rest = "; ".join(f"{h}: {c}" if h else c for h, c in zip(header[1:], cells[1:], strict=True) if c)
+    return " — ".join(x for x in (cells[0], rest) if x)
+
+
+def _display(text: str, header: list[str] | None = None) -> str:
+    text = PAGE_MARKER.sub(" ", text)  # a page break of a PDF-derived text is no part of the sentence
     text = re.sub(r"\s+", " ", text).strip()
+    if _cells(text) is not None:  # a Markdown table row (e.g. an uploaded DOCX table), under its header
+        text = _row_text(text, header)
     text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__|`([^`]+)`", lambda m: next(g for g in m.groups() if g), text)
     text = re.sub(r"^(\(?[0-9a-zA-Z]{1,5}[.)]|\d+(\.\d+)*\.?|[-*])\s+(?=\S)", "", text)
     words = text.split(" ")
@@ -422,6 +457,7 @@ def _citation(n: int, clause: Clause, start: int, end: int) -> Citation:
         source=clause.source,
         start_line=first,
         end_line=last,
+        pages=clause.pages_of(start, end),
     )
 
 
@@ -462,7 +498,10 @@ def compose(question: str, retrieval: Retrieval) -> tuple[str, tuple[Citation, .
             spans = _best_sentences(clause, qwords, 2 if n == 1 else 1)
             for span in spans:
                 if len([x for x in lines if x.startswith("- ")]) < MAX_BULLETS:
-                    lines.append(f"- {_display(clause.text[span.start : span.end])} [{n}]")
+                    shown = _display(
+                        clause.text[span.start : span.end], _table_header(clause.text, span.start)
+                    )
+                    lines.append(f"- {shown} [{n}]")
             citations.append(_citation(n, clause, spans[0].start, spans[-1].end))
     top = citations[0]
     where = cite_label(top.title, top.section) + (f" ({top.heading})" if top.heading else "")
@@ -685,6 +724,7 @@ def _verdict_lead(
                 source=clause.source,
                 start_line=found["start_line"],
                 end_line=found["end_line"],
+                pages=_quote_pages(clause, found["quote"]),
             )
         )
         return n
@@ -707,6 +747,12 @@ def _verdict_lead(
         "obligations": list(verdict.obligations),
     }
     return text, tuple(cites), out
+
+
+def _quote_pages(clause: Clause, quote: str) -> tuple[int, int] | None:
+    """The pages of ``quote`` in ``clause`` (the whole clause when it is not found verbatim)."""
+    start = clause.text.find(quote) if quote else -1
+    return clause.pages_of(0, len(clause.text)) if start < 0 else clause.pages_of(start, start + len(quote))
 
 
 def _norm(text: str) -> str:
@@ -779,6 +825,8 @@ def _answer_dict(ans: Answer) -> dict[str, object]:
                 "source": c.source,
                 "start_line": c.start_line,
                 "end_line": c.end_line,
+                "page": c.pages[0] if c.pages else None,
+                "page_end": c.pages[1] if c.pages else None,
             }
             for c in ans.citations
         ],
@@ -812,8 +860,10 @@ def render_text(ans: Answer) -> str:
         lines.append("Sources:")
         for c in ans.citations:
             heading = f" — {c.heading}" if c.heading else ""
+            page = f", {c.page_label}" if c.pages else ""
             lines.append(
-                f"[{c.n}] {cite_label(c.title, c.section)}{heading}  ({c.source}:{c.start_line}-{c.end_line})"
+                f"[{c.n}] {cite_label(c.title, c.section)}{heading}  "
+                f"({c.source}:{c.start_line}-{c.end_line}{page})"
             )
             quote = re.sub(r"\s+", " ", c.quote).strip()
             lines.append(f'    "{quote[:300]}{"…" if len(quote) > 300 else ""}"')

@@ -173,8 +173,11 @@ def _citations(hits: list[Hit], cited: tuple[int, ...]) -> tuple[Citation, ...]:
     out = []
     for n in cited:
         c = hits[n - 1].clause
+        pages = c.pages_of(0, len(c.text))
         out.append(
-            Citation(n, c.doc_id, c.title, c.section, c.heading, c.text, c.source, c.start_line, c.end_line)
+            Citation(
+                n, c.doc_id, c.title, c.section, c.heading, c.text, c.source, c.start_line, c.end_line, pages
+            )
         )
     return tuple(out)
 

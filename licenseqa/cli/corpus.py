@@ -119,8 +119,9 @@ def run_corpus(settings: Settings, args: argparse.Namespace) -> int:
     if command == "audit":
         return _audit(admin, args)
     actor = (args.actor or default_actor()).strip()
+    notes: tuple[str, ...] = ()
     if command == "add":
-        filename, content = _prepare_add(args)
+        filename, content, notes = _prepare_add(args)
         records = [admin.add(filename, content, actor)]
     elif command == "update":
         records = [admin.update(args.doc_id, _read(args.file), actor)]
@@ -132,6 +133,8 @@ def run_corpus(settings: Settings, args: argparse.Namespace) -> int:
         print(
             f"{_past(record.action)} {record.doc_id} ({record.path}); corpus version {record.corpus_version}"
         )
+    for note in notes:
+        print(f"warning: {args.file.name}: {note}", file=sys.stderr)
     sys.stdout.flush()
     if args.no_index:
         print("not re-indexed (--no-index): run `licenseqa ingest` to update the index", file=sys.stderr)
@@ -167,8 +170,8 @@ def _read(path: Path) -> bytes:
         raise InputError(f"Cannot read {path}: {exc.strerror}.") from None
 
 
-def _prepare_add(args: argparse.Namespace) -> tuple[str, bytes]:
-    """The corpus file name and bytes for ``corpus add FILE``."""
+def _prepare_add(args: argparse.Namespace) -> tuple[str, bytes, tuple[str, ...]]:
+    """The corpus file name and bytes for ``corpus add FILE``, and what the extraction warns about."""
     name = args.file.name
     deceptive = name_problems(name)
     if deceptive:  # refused, not cleaned up: the id and the audit trail must show what was uploaded
@@ -179,7 +182,7 @@ def _prepare_add(args: argparse.Namespace) -> tuple[str, bytes]:
         try:
             extracted = extract_text(name, data)
         except DocumentError:
-            return name, data  # not text: the admin rejects it with every reason it finds
+            return name, data, ()  # not text: the admin rejects it with every reason it finds
     else:
         extracted = extract_text(name, data)  # unsupported type, unreadable PDF/DOCX -> DocumentError
     given = {k: getattr(args, k) for k in META_OPTIONS if getattr(args, k)}
@@ -190,7 +193,7 @@ def _prepare_add(args: argparse.Namespace) -> tuple[str, bytes]:
                 f"{name} has its own front matter; edit it there ({options} only build front matter "
                 "for files without one)."
             )
-        return name, data
+        return name, data, ()
     meta = suggest_front_matter(name, extracted.text)
     for key in ("id", "title", "kind"):
         if key in given:
@@ -211,7 +214,7 @@ def _prepare_add(args: argparse.Namespace) -> tuple[str, bytes]:
         if key in given:
             meta[key] = given[key].strip()
     out_suffix = suffix if suffix in ALLOWED_SUFFIXES else ".txt"
-    return f"{meta['id']}{out_suffix}", compose_document(meta, extracted.text)
+    return f"{meta['id']}{out_suffix}", compose_document(meta, extracted.text), extracted.warnings()
 
 
 def _import_scancode(admin: CorpusAdmin, args: argparse.Namespace, actor: str) -> list[AuditRecord]:

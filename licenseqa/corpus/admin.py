@@ -75,6 +75,10 @@ class CorpusBusyError(LicenseQAError):
     """Another process holds the corpus write lock for too long."""
 
 
+class NoTextLayerError(DocumentError):
+    """No page of an uploaded PDF has a text layer (a scanned or blank PDF): there is nothing to index."""
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     doc_id: str
@@ -104,13 +108,38 @@ class AuditRecord:
 class Extracted:
     text: str
     pages: tuple[tuple[int, int], ...]  # (page number, 1-based line of its "[page N]" marker in text)
+    no_text_pages: tuple[int, ...] = ()  # PDF pages without a text layer (scanned images, blank pages)
+
+    def warnings(self) -> tuple[str, ...]:
+        """What the person uploading should know: the pages whose content is not in the text."""
+        if not self.no_text_pages:
+            return ()
+        which = page_list(self.no_text_pages)
+        return (
+            f"{which} of {len(self.pages)} {'has' if len(self.no_text_pages) == 1 else 'have'} no text "
+            "layer (a scanned image or a blank page): that content is not in the extracted text and "
+            "cannot be answered. Run OCR on the PDF and upload it again to include it.",
+        )
+
+
+def page_list(pages: tuple[int, ...]) -> str:
+    """``"page 2"``, ``"pages 2, 4-6"``: page numbers, consecutive runs as ranges."""
+    runs: list[list[int]] = []
+    for number in sorted(set(pages)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
+    return ("page " if len(pages) == 1 else "pages ") + ", ".join(parts)
 
 
 # -- conversion helpers -------------------------------------------------------------------------
 
 
 def extract_text(filename: str, data: bytes) -> Extracted:
-    """The text of an upload: ``.md``/``.txt`` as UTF-8, ``.pdf`` page by page, ``.docx`` by paragraph."""
+    """The text of an upload: ``.md``/``.txt`` as UTF-8, ``.pdf`` page by page (``[page N]`` lines),
+    ``.docx`` paragraphs and tables (Markdown rows) in body order."""
     suffix = Path(filename).suffix.lower()
     if suffix in ALLOWED_SUFFIXES:
         return Extracted(decode_text(data), ())
@@ -148,19 +177,32 @@ def _extract_pdf(data: bytes) -> Extracted:
             raise DocumentError("the PDF is encrypted; upload an unprotected copy")
         lines: list[str] = []
         pages: list[tuple[int, int]] = []
+        no_text: list[int] = []
         for number, page in enumerate(reader.pages, start=1):
-            if lines and lines[-1] != "":
-                lines.append("")
+            # the marker opens the page's text: a sentence running on to the next page stays one
             pages.append((number, len(lines) + 1))
             lines.append(f"[page {number}]")
             text = (page.extract_text() or "").replace("\r\n", "\n").replace("\r", "\n")
             text = text.replace("\x00", "")
+            if not re.search(r"\w", text):
+                no_text.append(number)  # no text layer: a scanned image, a blank page
+                continue
             lines.extend(line.rstrip() for line in text.strip("\n").split("\n"))
     except DocumentError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise DocumentError(f"cannot read the PDF: {exc}") from None
-    return Extracted(_join(lines), tuple(pages))
+    if not pages:
+        raise NoTextLayerError("the PDF has no pages")
+    if len(no_text) == len(pages):
+        raise NoTextLayerError(
+            f"no page of the PDF has a text layer ({len(pages)} "
+            f"{'page' if len(pages) == 1 else 'pages'}, all scanned images or blank), so there is no text "
+            "to answer from; run OCR on it first and upload the result"
+        )
+    if no_text:
+        log.info("PDF pages without a text layer: %s", no_text)
+    return Extracted(_join(lines), tuple(pages), tuple(no_text))
 
 
 def _extract_docx(data: bytes) -> Extracted:
@@ -175,8 +217,66 @@ def _extract_docx(data: bytes) -> Extracted:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DocumentError(f"cannot read the DOCX file: {exc}") from None
-    lines = [p.text.replace("\r", "").rstrip() for p in document.paragraphs]
+    from docx.table import Table
+
+    lines: list[str] = []
+    for block in document.iter_inner_content():  # paragraphs and tables, in the body's order
+        if isinstance(block, Table):
+            rows = _table_rows(block)
+            if rows:
+                lines.extend(["", *rows, ""])
+        else:
+            lines.append(block.text.replace("\r", "").rstrip())
     return Extracted(_join(lines), ())
+
+
+def _table_rows(table: Any) -> list[str]:
+    """A DOCX table as Markdown rows: the first row is the header, then ``| --- |``, then the rest.
+
+    A cell spanning columns gives its text once (the spanned columns are empty); a cell spanning rows
+    repeats in each row, so every row reads on its own. Empty rows are left out.
+    """
+    grid: list[list[str]] = []
+    for row in table.rows:
+        cells = [""] * row.grid_cols_before
+        previous = None
+        for cell in row.cells:
+            cells.append("" if cell._tc is previous else _cell_text(cell))
+            previous = cell._tc
+        cells.extend([""] * row.grid_cols_after)
+        if any(cells):
+            grid.append(cells)
+    if not grid:
+        return []
+    width = max(len(r) for r in grid)
+    grid = [r + [""] * (width - len(r)) for r in grid]
+    out = ["| " + " | ".join(r) + " |" for r in grid]
+    out.insert(1, "| " + " | ".join(["---"] * width) + " |")
+    return out
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's paragraphs (and nested tables, rows joined by "; ") on one line, pipes escaped."""
+    from docx.table import Table
+
+    parts: list[str] = []
+    for block in cell.iter_inner_content():
+        if isinstance(block, Table):
+            rows = [" — ".join(c for c in (_cell_text(x) for x in _unique(r.cells)) if c) for r in block.rows]
+            parts.append("; ".join(r for r in rows if r))
+        else:
+            parts.append(block.text)
+    text = re.sub(r"\s+", " ", " ".join(parts)).strip()
+    return text.replace("|", "\\|")
+
+
+def _unique(cells: Any) -> list[Any]:
+    """The cells of a row, a cell spanning several columns once."""
+    out: list[Any] = []
+    for cell in cells:
+        if not out or cell._tc is not out[-1]._tc:
+            out.append(cell)
+    return out
 
 
 def _join(lines: list[str]) -> str:

@@ -122,6 +122,8 @@ def clause_metadata(clause: Clause, doc_key: str) -> dict[str, Any]:
         meta["section"] = clause.section
     if clause.heading is not None:
         meta["heading"] = clause.heading
+    if clause.page is not None:
+        meta["page"] = clause.page
     return meta
 
 
@@ -138,6 +140,7 @@ def clause_from_record(text: str, meta: dict[str, Any]) -> Clause:
         end_line=int(meta["end_line"]),
         part=int(meta.get("part", 0)),
         parts=int(meta.get("parts", 1)),
+        page=int(meta["page"]) if meta.get("page") is not None else None,
     )
 
 

@@ -12,7 +12,14 @@ from licenseqa.models import Answer, Citation, Clause
 from licenseqa.ui.export import conversation_markdown
 from licenseqa.ui.feedback import record_feedback
 from licenseqa.ui.knowledge_view import LinkFn, render_checklist, render_compat, use_case_switch
-from licenseqa.ui.render import KIND_LABELS, answer_html, highlighted_clause_html, md_escape, stream_html
+from licenseqa.ui.render import (
+    KIND_LABELS,
+    answer_html,
+    citation_place,
+    highlighted_clause_html,
+    md_escape,
+    stream_html,
+)
 from licenseqa.ui.resources import build_index, current_status, get_llm, get_retriever, settings
 
 EXAMPLES = (
@@ -97,12 +104,13 @@ def render_answer(ans: Answer, index: int, browser: st.Page) -> None:
     st.markdown(answer_html(ans.text), unsafe_allow_html=True)
     for c in ans.citations:
         heading = f" — {c.heading}" if c.heading else ""
-        with st.expander(f"[{c.n}] {cite_label(c.title, c.section)}{heading}"):
+        page = f" ({c.page_label})" if c.pages else ""
+        with st.expander(f"[{c.n}] {cite_label(c.title, c.section)}{heading}{page}"):
             clause = _clause_of(ans, c)
             st.markdown(
                 highlighted_clause_html(clause.text if clause else c.quote, c.quote), unsafe_allow_html=True
             )
-            st.caption(f"{c.source}, lines {c.start_line}-{c.end_line}")
+            st.caption(citation_place(c.source, c.start_line, c.end_line, c.page_label))
             st.page_link(
                 browser,
                 label="Open in the license browser",

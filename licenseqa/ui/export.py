@@ -51,7 +51,8 @@ def conversation_markdown(turns: Sequence[Answer], title: str = "licenseqa conve
             lines.append("")
             for c in ans.citations:
                 heading = f" ({c.heading})" if c.heading else ""
-                where = f"{md_code(c.source)} lines {c.start_line}-{c.end_line}"
+                page = f" {c.page_label}," if c.pages else ""
+                where = f"{md_code(c.source)}{page} lines {c.start_line}-{c.end_line}"
                 lines.append(f"[{c.n}] {_line(cite_label(c.title, c.section) + heading)}, {where}")
                 lines.append("")
                 lines.append(_quote(c.quote))

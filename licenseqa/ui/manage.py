@@ -143,6 +143,8 @@ def _add_tab(admin: Any, actor: str) -> None:
     except LicenseQAError as exc:
         st.error(str(exc))
         return
+    for warning in extracted.warnings():  # e.g. PDF pages without a text layer
+        st.warning(warning)
     has_front = extracted.text.startswith("---\n")
     if has_front:
         content = extracted.text.encode("utf-8")

@@ -31,6 +31,13 @@ _MONO = (
 )
 
 
+def citation_place(source: str, start_line: int, end_line: int, page_label: str = "") -> str:
+    """Where a citation's quote is: ``corpus/licenses/X.txt, p. 2, lines 10-12`` (the page of a
+    PDF-derived document first)."""
+    page = f", {page_label}" if page_label else ""
+    return f"{source}{page}, lines {start_line}-{end_line}"
+
+
 def md_escape(text: str) -> str:
     """Escape Markdown (and HTML) so short text renders literally in ``st.markdown``.
 
