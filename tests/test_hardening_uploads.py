@@ -231,7 +231,7 @@ def test_a_rule_in_a_docx_table_is_answered_and_cited(uploaded):
 
 
 def test_policy_table_row_reads_with_its_column_names():
-    from licenseqa.answering.compose import _display, _table_header
+    from licenseqa.answering.compose import _display, _is_header_row, _table_header
 
     table = (
         "Intro.\n\n| Family | Internal tool | Network service |\n|---|---|---|\n"
@@ -244,6 +244,8 @@ def test_policy_table_row_reads_with_its_column_names():
         "server-side only"
     )
     assert _table_header(table, table.index("Intro")) is None
+    assert _is_header_row(table, table.index(" |\n|---") + 2)
+    assert not _is_header_row(table, len(table) - 1)
 
 
 # -- 8. PDF pages ---------------------------------------------------------------------------------------

@@ -287,7 +287,7 @@ def _best_sentences(clause: Clause, qwords: set[str], limit: int) -> list[_Span]
     scored: list[_Span] = []
     for i, (s, e) in enumerate(spans):
         words = _words(clause.text[s:e])
-        if len(words) < 3:
+        if len(words) < 3 or _is_header_row(clause.text, e):
             continue
         overlap = len(qwords & set(words))
         score = overlap + (0.5 if i == 0 else 0.0) + min(len(words), 40) / 400
@@ -316,6 +316,12 @@ def _table_header(text: str, start: int) -> list[str] | None:
     if len(rows) < 2 or not re.fullmatch(r"[\s|:-]+", rows[-2]):
         return None  # the first row of a table is its header, the second its | --- | line
     return _cells(rows[-1])
+
+
+def _is_header_row(text: str, end: int) -> bool:
+    """Whether the line ending at ``text[end]`` is a Markdown table's header (its next line is ``|---|``)."""
+    following = text[end:].split("\n", 2)
+    return len(following) > 1 and re.fullmatch(r"\|[\s|:-]*-[\s|:-]*\|", following[1].strip()) is not None
 
 
 def _row_text(text: str, header: list[str] | None) -> str:
