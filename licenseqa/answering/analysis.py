@@ -72,10 +72,13 @@ class Subject:
 
 @dataclass(frozen=True)
 class UnknownLicence:
-    """A licence name the corpus does not hold; ``scancode_keys`` when LicenseDB knows it by that name."""
+    """A licence name the corpus does not hold; ``scancode_keys`` when LicenseDB knows it by that name;
+    ``other_versions``: the corpus documents of the same name, which cover other versions ("Qwen 2": ``qwen``,
+    the licence of Qwen2.5)."""
 
     name: str
     scancode_keys: tuple[str, ...] = ()
+    other_versions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,12 @@ class Analysis:
                 {"name": s.name, "doc_ids": list(s.doc_ids), "family": s.family} for s in self.subjects
             ],
             "unknown_licences": [
-                {"name": u.name, "scancode_keys": list(u.scancode_keys)} for u in self.unknown
+                {
+                    "name": u.name,
+                    "scancode_keys": list(u.scancode_keys),
+                    "other_versions": list(u.other_versions),
+                }
+                for u in self.unknown
             ],
             "activities": list(self.activities),
             "form": self.form,
@@ -234,7 +242,7 @@ class QuestionAnalyser:
                     # the name as typed, else the stem of a corpus id of the family ("MPL-2.0" -> "mpl")
                     stems = [m.phrase.split()] + [re.findall(r"[a-z]+", d.lower()) for d in m.doc_ids]
                     keys = next((k for k in (keys_for_name(s, v) for s in stems) if k), ())
-                    unknown.append(UnknownLicence(name, keys))
+                    unknown.append(UnknownLicence(name, keys, _newest_first(m.doc_ids)))
                     continue
             kept.append(m)
         return kept, unknown
