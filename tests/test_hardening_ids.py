@@ -350,7 +350,8 @@ def test_browser_link_takes_an_id_in_any_case(small_index, monkeypatch):
 
 def test_qwen_versions_the_2024_text_does_not_cover_are_not_in_the_corpus(small_retriever):
     # the index state carries the front matter's versions to the detector
-    assert small_retriever.detector.versions["qwen"] == ("2.5",)
+    assert small_retriever.state.docs["qwen"].versions == ["2.5"]
+    assert small_retriever.snapshot().detector.versions == {"qwen": ("2.5",)}
     for question, name in (
         ("Can we use Qwen2-72B in a commercial product?", "qwen 2"),  # the examples
         ("Is Qwen1.5 allowed for fine-tuning an internal chatbot?", "qwen 1.5"),
