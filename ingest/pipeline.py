@@ -26,6 +26,7 @@ from typing import Any
 
 from ingest.loader import CorpusDocument, LoadResult, Skipped, load_corpus
 from ingest.splitter import SPLITTER_VERSION, ClauseSplitter
+from licenseqa.corpus.documents import document_versions
 from licenseqa.corpus.hashing import corpus_version
 from licenseqa.errors import CorpusError, LicenseQAError
 from licenseqa.index.embeddings import Embedder, canonical_model_name
@@ -279,4 +280,14 @@ def run_ingest(
 def _doc_state(doc: CorpusDocument, chunks: int) -> DocState:
     aliases = [str(a) for a in doc.meta.get("aliases") or [] if str(a).strip()]
     spdx = str(doc.meta.get("spdx") or "")
-    return DocState(doc.doc_id, doc.digest, doc.source, doc.text.title, doc.text.kind, chunks, aliases, spdx)
+    return DocState(
+        doc.doc_id,
+        doc.digest,
+        doc.source,
+        doc.text.title,
+        doc.text.kind,
+        chunks,
+        aliases,
+        spdx,
+        document_versions(doc.meta),
+    )

@@ -343,3 +343,100 @@ def test_browser_link_takes_an_id_in_any_case(small_index, monkeypatch):
     bt.run()
     assert not bt.exception, bt.exception
     assert "Unknown document id 'apache2'. Did you mean Apache-2.0?" in bt.warning[0].value
+
+
+# -- 14. a document states the model versions its text covers ------------------------------------------
+
+
+def test_qwen_versions_the_2024_text_does_not_cover_are_not_in_the_corpus(small_retriever):
+    # the index state carries the front matter's versions to the detector
+    assert small_retriever.state.docs["qwen"].versions == ["2.5"]
+    assert small_retriever.snapshot().detector.versions == {"qwen": ("2.5",)}
+    for question, name in (
+        ("Can we use Qwen2-72B in a commercial product?", "qwen 2"),  # the issue's examples
+        ("Is Qwen1.5 allowed for fine-tuning an internal chatbot?", "qwen 1.5"),
+        ("What does the Qwen 2 licence require when we ship it?", "qwen 2"),  # siblings
+        ("Can we redistribute Qwen3-8B weights?", "qwen 3"),
+    ):
+        analysis = small_retriever.analyse(question)
+        assert analysis.named == (), question
+        assert [(u.name, u.other_versions) for u in analysis.unknown] == [(name, ("qwen",))], question
+        assert analysis.abstain_reason == "not_in_corpus", question
+        ans = answer(question, small_retriever)
+        assert ans.abstained, question
+        assert (
+            f"{name} is a version whose licence text we do not hold (`qwen` covers other versions)"
+            in ans.text
+        )
+        assert "not in our reviewed licence corpus" in ans.text
+        assert not any(c.doc_id == "qwen" for c in ans.citations), question
+
+
+def test_qwen2_5_and_plain_qwen_still_resolve_to_the_qwen_licence(small_retriever):
+    for question in (
+        "Can we use Qwen2.5-72B in a commercial product?",
+        "Does Qwen 2.5 need a licence above 100 million monthly active users?",
+        "Can we use Qwen in our product?",
+        "Is the Qwen License fine for Qwen2.5.1?",  # a release of a covered version
+    ):
+        analysis = small_retriever.analyse(question)
+        assert analysis.named == ("qwen",), question
+        assert analysis.unknown == (), question
+    ans = answer("Can we use Qwen2.5-72B in a commercial product?", small_retriever)
+    assert not ans.abstained and any(c.doc_id == "qwen" for c in ans.citations)
+
+
+def test_versions_front_matter_is_optional_and_validated(tmp_path):
+    from licenseqa.corpus.documents import document_problems, document_versions
+
+    meta = parse_front_matter((CORPUS / "licenses" / "qwen.txt").read_bytes())[0]
+    assert document_versions(meta) == ["2.5"]
+    assert document_versions(parse_front_matter((CORPUS / "licenses" / "MIT.txt").read_bytes())[0]) == []
+    doc = b"---\nid: acme\ntitle: Acme Model Licence\nkind: model\n%s---\n\n1. Grant.\n"
+    assert document_problems(doc % b'versions: ["1", "2.5", "3.0.1"]\n')[3] == []
+    for bad in (b"versions: 2.5\n", b"versions: [2.5]\n", b'versions: ["two"]\n', b"versions: []\n"):
+        problems = document_problems(doc % bad)[3]
+        assert problems == [
+            "front matter 'versions' must be a non-empty list of quoted version numbers "
+            'such as ["2.5"] (the model versions the text covers)'
+        ], bad
+    corpus = make_corpus(tmp_path / "corpus", ["MIT", "qwen"])
+    qwen = corpus / "licenses" / "qwen.txt"
+    qwen.write_bytes(qwen.read_bytes().replace(b'versions: ["2.5"]', b"versions: [2.5]", 1))
+    done = run_cli("corpus", "validate", "--json", "--corpus", str(corpus))
+    assert done.returncode == 1, done.stderr
+    problems = [p for p in json.loads(done.stdout)["problems"] if p["level"] == "error"]
+    assert [p["path"] for p in problems] == ["licenses/qwen.txt"]
+    assert "'versions' must be a non-empty list" in problems[0]["message"]
+
+
+def test_llama_versions_behave_as_before(corpus_docs):
+    from licenseqa.answering.analysis import QuestionAnalyser
+    from licenseqa.answering.detect import DocName, LicenseDetector
+    from licenseqa.corpus.documents import document_versions
+
+    detector = LicenseDetector(
+        DocName(
+            d.doc_id,
+            d.text.title,
+            str(d.meta.get("spdx") or ""),
+            tuple(d.meta.get("aliases") or ()),
+            tuple(document_versions(d.meta)),
+        )
+        for d in corpus_docs.values()
+    )
+    assert detector.versions == {"qwen": ("2.5",)}  # no other document states versions (yet)
+    analyser = QuestionAnalyser(detector)
+    assert analyser.analyse("Does Llama 3.1 allow commercial use?").named == ("llama3.1",)
+    assert analyser.analyse("Does Llama 2 allow commercial use?").named == ("llama2",)
+    assert analyser.analyse("Is Llama 3 fine for us?").named == ("llama3.3", "llama3.2", "llama3.1")
+    five = analyser.analyse("Does Llama 5 allow commercial use?")
+    assert five.named == () and five.abstain_reason == "not_in_corpus"
+    assert [u.name for u in five.unknown] == ["llama 5"]
+    assert five.unknown[0].other_versions == ("llama4-aup", "llama3.3", "llama3.2", "llama3.1", "llama2")
+    # a licence version by its id still works the old way: "Apache License 1.1" is LicenseDB's apache-1.1
+    old = analyser.analyse("Does the Apache License 1.1 have an advertising clause?")
+    assert old.named == () and old.unknown[0].scancode_keys == ("apache-1.1",)
+    # and Qwen through the same names
+    assert analyser.analyse("Can we use Qwen2-72B in a commercial product?").unknown[0].name == "qwen 2"
+    assert analyser.analyse("Can we use Qwen 2.5 commercially?").named == ("qwen",)

@@ -72,10 +72,13 @@ class Subject:
 
 @dataclass(frozen=True)
 class UnknownLicence:
-    """A licence name the corpus does not hold; ``scancode_keys`` when LicenseDB knows it by that name."""
+    """A licence name the corpus does not hold; ``scancode_keys`` when LicenseDB knows it by that name;
+    ``other_versions``: the corpus documents of the same name, which cover other versions ("Qwen 2": ``qwen``,
+    the licence of Qwen2.5)."""
 
     name: str
     scancode_keys: tuple[str, ...] = ()
+    other_versions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,12 @@ class Analysis:
                 {"name": s.name, "doc_ids": list(s.doc_ids), "family": s.family} for s in self.subjects
             ],
             "unknown_licences": [
-                {"name": u.name, "scancode_keys": list(u.scancode_keys)} for u in self.unknown
+                {
+                    "name": u.name,
+                    "scancode_keys": list(u.scancode_keys),
+                    "other_versions": list(u.other_versions),
+                }
+                for u in self.unknown
             ],
             "activities": list(self.activities),
             "form": self.form,
@@ -213,20 +221,28 @@ class QuestionAnalyser:
         return tuple(sorted(asked)) + tuple(sorted(naming))
 
     def _versions(self, text: str, found: list[Mention]) -> tuple[list[Mention], list[UnknownLicence]]:
-        """Drop a name followed by a version none of its documents has; it names a licence we lack."""
+        """Drop a name followed by a version none of its documents has; it names a licence we lack.
+
+        A document's versions are those its front matter states it covers (``versions: ["2.5"]``: "Qwen 2.5"
+        and "Qwen2.5-72B" are its text, "Qwen1.5" and "Qwen2-72B" are not), else the version in its id
+        ("llama3.1"); a document with neither is never excluded by a version."""
         kept: list[Mention] = []
         unknown: list[UnknownLicence] = []
+        covers = self.detector.versions
         for m in found:
             after = _VERSION_AFTER.match(text[m.end :])
-            versions = [_DOC_VERSION.findall(d) for d in m.doc_ids]
+            versions = [covers.get(d) or _DOC_VERSION.findall(d)[:1] for d in m.doc_ids]
             if after and not re.search(r"\d", m.phrase) and all(versions):
                 v = after.group(1)
-                if not any(_same_version(v, dv[0]) for dv in versions):
+                if not any(
+                    _covered(v, stated) if d in covers else _same_version(v, stated[0])
+                    for d, stated in zip(m.doc_ids, versions, strict=True)
+                ):
                     name = f"{m.phrase} {v}"
                     # the name as typed, else the stem of a corpus id of the family ("MPL-2.0" -> "mpl")
                     stems = [m.phrase.split()] + [re.findall(r"[a-z]+", d.lower()) for d in m.doc_ids]
                     keys = next((k for k in (keys_for_name(s, v) for s in stems) if k), ())
-                    unknown.append(UnknownLicence(name, keys))
+                    unknown.append(UnknownLicence(name, keys, _newest_first(m.doc_ids)))
                     continue
             kept.append(m)
         return kept, unknown
@@ -287,6 +303,13 @@ def _same_version(asked: str, doc: str) -> bool:
     """``2`` names ``2.1`` and ``2.0``; ``2.0`` equals ``2``; ``1.1`` does not name ``2.0``."""
     a, d = version_key(asked), version_key(doc)
     return d == a or d.startswith(a + ".")
+
+
+def _covered(asked: str, stated: tuple[str, ...] | list[str]) -> bool:
+    """Whether a document stating it covers ``stated`` versions covers ``asked``: one of them, or a
+    release of one ("2.5.1" of "2.5"); a stated generation is exact, so "2" is not "2.5"."""
+    a = version_key(asked)
+    return any(a == version_key(s) or a.startswith(version_key(s) + ".") for s in stated)
 
 
 _CONJUNCTIONS = {"and", "but", "or", "so", "then", "while", "because", "although", "though", "yet"}

@@ -413,6 +413,12 @@ def abstain_text(reason: str, analysis: Analysis | None) -> str:
             if u.scancode_keys:
                 keys = ", ".join(f"`{k}`" for k in u.scancode_keys)
                 parts.append(f"{u.name} is a licence known to ScanCode LicenseDB ({keys})")
+            elif u.other_versions:
+                held = ", ".join(f"`{d}`" for d in u.other_versions)
+                verb = "covers" if len(u.other_versions) == 1 else "cover"
+                parts.append(
+                    f"{u.name} is a version whose licence text we do not hold ({held} {verb} other versions)"
+                )
             else:
                 parts.append(f"{u.name} is not a licence name we know")
         return (

@@ -68,6 +68,7 @@ class DocName:
     title: str
     spdx: str = ""
     aliases: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ()  # the model versions the text covers (front matter ``versions``)
 
 
 class LicenseDetector:
@@ -79,6 +80,7 @@ class LicenseDetector:
         if families is None:
             families = Vocabulary.load().families
         known = {d.doc_id for d in docs}
+        self.versions: dict[str, tuple[str, ...]] = {d.doc_id: d.versions for d in docs if d.versions}
         table: dict[str, set[str]] = {}
 
         def add(phrase: str, doc_id: str) -> None:

@@ -130,7 +130,8 @@ class _Snapshot:
         corpus_tokens = bm25s.tokenize([c.embed_text for c in clauses], stopwords="en", show_progress=False)
         self.bm25.index(corpus_tokens, show_progress=False)
         self.detector = LicenseDetector(
-            DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases)) for d in state.docs.values()
+            DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases), tuple(d.versions))
+            for d in state.docs.values()
         )
         self.analyser = QuestionAnalyser(self.detector)
 

@@ -77,6 +77,7 @@ def document_view(root: Path, source: str, clauses: list[Clause]) -> DocumentVie
         for k in (
             "kind",
             "spdx",
+            "versions",
             "url",
             "source",
             "owner",

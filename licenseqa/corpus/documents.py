@@ -23,6 +23,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 ALLOWED_SUFFIXES = (".md", ".txt")
 REQUIRED_FIELDS = ("id", "title", "kind")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+_-]{0,99}$")
+VERSION_RE = re.compile(r"^\d{1,4}(?:\.\d{1,4}){0,3}$")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~3x faster
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
@@ -152,6 +153,7 @@ def document_problems(raw: bytes) -> tuple[dict[str, Any] | None, str, int, list
         aliases = []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         problems.append("front matter 'aliases' must be a list of strings")
+    problems += _versions_problems(meta.get("versions"))
     body = text[match.end() :]
     if not body.strip():
         problems.append("no text after the front matter")
@@ -159,6 +161,29 @@ def document_problems(raw: bytes) -> tuple[dict[str, Any] | None, str, int, list
     if not match.group(0).endswith("\n"):
         first_line += 1
     return meta, body, first_line, problems
+
+
+def _versions_problems(versions: object) -> list[str]:
+    """The optional ``versions``: the model versions or generations the text covers (``["2.5"]``: the Qwen
+    licence of 2024 is that of Qwen2.5, not of Qwen1.5 or Qwen2). Quoted strings, so that ``2.10`` stays
+    ``2.10``."""
+    if versions is None:
+        return []
+    if (
+        not isinstance(versions, list)
+        or not versions
+        or not all(isinstance(v, str) and VERSION_RE.match(v.strip()) for v in versions)
+    ):
+        return [
+            "front matter 'versions' must be a non-empty list of quoted version numbers "
+            'such as ["2.5"] (the model versions the text covers)'
+        ]
+    return []
+
+
+def document_versions(meta: dict[str, Any]) -> list[str]:
+    """The ``versions`` a valid document's front matter states (empty: the text names none)."""
+    return [v.strip() for v in meta.get("versions") or [] if isinstance(v, str) and v.strip()]
 
 
 def parse_front_matter(raw: bytes) -> tuple[dict[str, Any], str, int]:

@@ -53,6 +53,7 @@ class DocState:
     chunks: int
     aliases: list[str] = field(default_factory=list)
     spdx: str = ""
+    versions: list[str] = field(default_factory=list)  # front matter ``versions``: the model versions covered
 
     @property
     def key(self) -> str:

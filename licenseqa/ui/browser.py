@@ -143,6 +143,8 @@ def browser_page(self_page: st.Page) -> None:
             facts[key] = ", ".join(str(x) for x in view.facts[key])
     if view.aliases:
         facts["aliases"] = ", ".join(view.aliases)
+    if view.facts.get("versions"):
+        facts["model versions covered"] = ", ".join(str(x) for x in view.facts["versions"])
     st.table({"fact": list(facts), "value": list(facts.values())})
     st.caption(f"File {md_code(view.source)} · {len(view.outline)} sections and passages in the index")
 
