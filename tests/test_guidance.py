@@ -151,3 +151,18 @@ def test_corpus_validate_reports_a_contradiction(tmp_path):
     assert problem["level"] == "error"
     assert "'allowed' for network-service" in problem["message"]
     assert "'not-allowed'" in problem["message"]
+
+
+def test_a_table_row_the_categories_data_cites_must_exist(tmp_path):
+    from licenseqa.stack.guidance_check import check_guidance
+
+    corpus = _corpus_copy(tmp_path)
+    # the table as it was before the guidance was settled: one row for AGPL-3.0 and SSPL-1.0
+    _edit(
+        corpus / "guidance" / "license-approval-policy.md",
+        "| Network copyleft (AGPL-3.0) |",
+        "| Network copyleft (AGPL-3.0, SSPL-1.0) |",
+    )
+    [problem] = check_guidance(corpus)
+    assert problem.licence == "network-copyleft"
+    assert "cites a row section 3's table does not have" in problem.describe()

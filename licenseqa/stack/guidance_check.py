@@ -46,6 +46,7 @@ _CELL_WORDS = (  # the policy table's own cell wording, most specific first
     ("allowed", "allowed"),
 )
 _DATA = "licenseqa/stack/data/categories.yaml"
+_NO_ROW = "no row"
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\"'])")
 _HEADING = re.compile(r"^#{1,6}\s+(?:(\d+(?:\.\d+)*)\.?\s+)?(.*)$")
 
@@ -69,6 +70,11 @@ class Disagreement:
     table: str
 
     def describe(self) -> str:
+        if self.stated == _NO_ROW:
+            return (
+                f"{self.where}: family {self.licence} cites a row section 3's table does not have: "
+                f"{self.text[:160]}"
+            )
         return (
             f"{self.where}: says {self.licence} is {self.stated!r} for {self.column}, the policy table says "
             f"{self.table!r}: {self.text[:160]}"
@@ -114,7 +120,7 @@ def table_disagreements(corpus_dir: Path, catalog: Catalog | None = None) -> lis
         if row is None:
             out.append(
                 Disagreement(
-                    _DATA, "categories.yaml", family.citation["quote"], family.id, "-", "a row", "none"
+                    _DATA, "categories.yaml", family.citation["quote"], family.id, "-", _NO_ROW, _NO_ROW
                 )
             )
             continue
