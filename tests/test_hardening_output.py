@@ -403,3 +403,21 @@ def test_manage_page_shows_the_target_file_name_as_written(tmp_path, monkeypatch
         caption = next(c.value for c in at.caption if c.value.startswith("Will be saved as"))
         code = [t for t in MD.parseInline(caption)[0].children if t.type == "code_inline"]
         assert [t.content for t in code] == [name], caption
+
+
+def test_export_carries_the_answer_warnings_inert(small_retriever):
+    """What the chat page warns about (here a normalised question) is in the export too, as inert text."""
+    import dataclasses
+
+    from licenseqa.answering.compose import answer
+
+    ans = answer("What does a zebra\u200b export need?", small_retriever)
+    assert any("normalised" in w for w in ans.warnings), ans.warnings
+    hostile = dataclasses.replace(
+        ans, warnings=(*ans.warnings, "source <img src=x onerror=alert(1)> changed")
+    )
+    md = _export([hostile])
+    assert md.count("**Warning:**") == len(hostile.warnings)
+    assert active_markdown(md) == []
+    shown = html_tags(MD.render(md)).text
+    assert "source <img src=x onerror=alert(1)> changed" in shown and "normalised" in shown

@@ -46,6 +46,9 @@ def conversation_markdown(turns: Sequence[Answer], title: str = "licenseqa conve
     ]
     for n, ans in enumerate(turns, start=1):
         lines += [f"## {n}. {_line(ans.question)}", "", *_answer_lines(ans.text), ""]
+        # the chat page's warnings (a normalised or long question, a source changed since indexing...)
+        lines += [f"**Warning:** {_line(w)}" for w in ans.warnings]
+        lines += [""] if ans.warnings else []
         if ans.citations:
             lines.append("Citations:")
             lines.append("")
