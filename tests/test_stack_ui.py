@@ -110,3 +110,20 @@ def test_compare_two_versions_shows_a_relicensing():
         "fresh": "added",
         "gone": "removed",
     }
+
+
+def test_component_names_in_alerts_are_inert_markdown():
+    """A component name is untrusted input: in an alert it shows as text, never as a link or an image."""
+    evil = "[click](https://evil.example)"
+    image = "![x](https://evil.example/p.png)"
+    at = AppTest.from_function(_entry, default_timeout=120).run()
+    at.text_area(key="stack_old_paste").input(_lock({evil: "Apache-2.0", image: "MIT"}))
+    at.text_area(key="stack_new_paste").input(_lock({evil: "BUSL-1.1", image: "GPL-3.0-only"}))
+    at.button(key="stack_compare").click().run()
+    assert not at.exception
+    shown = [w.value for w in at.warning if "Relicensed" in w.value]
+    assert len(shown) == 2, shown
+    for value in shown:
+        # every bracket escaped: Markdown renders them as literal brackets, so no link or image forms
+        assert "](" not in value.replace("\\]", ""), value
+        assert "\\[" in value and "\\]" in value

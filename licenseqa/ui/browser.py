@@ -19,7 +19,7 @@ from licenseqa.errors import LicenseQAError
 from licenseqa.models import Clause
 from licenseqa.ui.facts_view import HrefFn, render_facts
 from licenseqa.ui.knowledge_view import LinkFn, render_checklist, render_compat
-from licenseqa.ui.render import KIND_LABELS, md_code, md_escape, text_block_html
+from licenseqa.ui.render import KIND_LABELS, md_code, md_escape, md_inert, text_block_html
 from licenseqa.ui.resources import current_status, get_retriever, settings
 
 
@@ -75,11 +75,11 @@ def browser_page(self_page: st.Page) -> None:
     try:
         status = current_status()
         if not status.ready:
-            st.warning(status.message)
+            st.warning(md_inert(status.message))
             return
         retriever = get_retriever()
     except LicenseQAError as exc:
-        st.error(str(exc))
+        st.error(md_inert(str(exc)))
         return
     state = retriever.state
     rows = [
@@ -94,7 +94,7 @@ def browser_page(self_page: st.Page) -> None:
         try:
             wanted = resolve_name(wanted, state.docs)
         except UnknownNameError as exc:
-            st.warning(str(exc))
+            st.warning(md_inert(str(exc)))
             wanted = None
     col_q, col_k = st.columns([2, 1])
     query = col_q.text_input(
@@ -256,4 +256,4 @@ def _knowledge_panels(doc_id: str, state: object, link: LinkFn) -> None:
             try:
                 render_compat(kb.compat(lead, sub), link, "compat_cit")
             except InputError as exc:
-                st.warning(str(exc))
+                st.warning(md_inert(str(exc)))

@@ -18,6 +18,7 @@ from licenseqa.ui.render import (
     citation_place,
     highlighted_clause_html,
     md_escape,
+    md_inert,
     stream_html,
 )
 from licenseqa.ui.resources import build_index, current_status, get_llm, get_retriever, settings
@@ -98,7 +99,7 @@ def _on_feedback(index: int) -> None:
 def render_answer(ans: Answer, index: int, browser: st.Page) -> None:
     """One answer with its citations; ``browser`` is the licence browser page the citations open."""
     for warning in ans.warnings:
-        st.warning(warning)
+        st.warning(md_inert(warning))
     if ans.analysis:
         st.caption(md_escape(f"Understood: {ans.analysis['summary']}"))
     st.markdown(answer_html(ans.text), unsafe_allow_html=True)
@@ -123,7 +124,7 @@ def render_answer(ans: Answer, index: int, browser: st.Page) -> None:
     if st.session_state.get(f"feedback_saved_{index}"):
         st.caption("Thanks — your feedback was saved for the legal team.")
     if st.session_state.get(f"feedback_error_{index}"):
-        st.error(st.session_state[f"feedback_error_{index}"])
+        st.error(md_inert(st.session_state[f"feedback_error_{index}"]))
 
 
 def _answer(question: str, retriever: object, doc_ids: list[str] | None, kinds: list[str] | None) -> Answer:
@@ -176,7 +177,7 @@ def _render_knowledge(ans: Answer, index: int, link: LinkFn) -> None:
 
 
 def _missing_index(message: str) -> None:
-    st.warning(message)
+    st.warning(md_inert(message))
     if st.button("Build the index now", type="primary", key="build_index"):
         bar = st.progress(0.0, text="Starting…")
         ok, detail = build_index(lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
@@ -184,7 +185,7 @@ def _missing_index(message: str) -> None:
             st.success("The index is ready.")
             st.rerun()
         else:
-            st.error(detail)
+            st.error(md_inert(detail))
 
 
 def chat_page(browser: st.Page) -> None:
@@ -195,24 +196,24 @@ def chat_page(browser: st.Page) -> None:
         status = current_status()
     except LicenseQAError as exc:
         sidebar(False)
-        st.error(str(exc))
+        st.error(md_inert(str(exc)))
         return
     doc_ids, kinds = sidebar(status.ready)
     if not status.ready:
         _missing_index(status.message)
         return
     if status.stale:
-        st.info(status.message)
+        st.info(md_inert(status.message))
         if st.button("Update the index", key="update_index"):
             bar = st.progress(0.0, text="Starting…")
             ok, detail = build_index(lambda f, text: bar.progress(min(max(f, 0.0), 1.0), text=text))
             if ok:
                 st.rerun()
-            st.error(detail)
+            st.error(md_inert(detail))
     try:
         retriever = get_retriever()
     except LicenseQAError as exc:
-        st.error(str(exc))
+        st.error(md_inert(str(exc)))
         return
 
     turns = _turns()
@@ -231,7 +232,7 @@ def chat_page(browser: st.Page) -> None:
             try:
                 ans = _answer(question, retriever, doc_ids, kinds)
             except LicenseQAError as exc:
-                st.error(str(exc))
+                st.error(md_inert(str(exc)))
             else:
                 turns.append(ans)
                 render_answer(ans, len(turns) - 1, browser)

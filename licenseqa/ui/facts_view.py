@@ -257,14 +257,14 @@ def render_facts(doc_id: str, href: HrefFn) -> None:
     from licenseqa.errors import LicenseQAError
     from licenseqa.knowledge.facts import FactsBook, compare
     from licenseqa.knowledge.vocabulary import Vocabulary
-    from licenseqa.ui.render import md_escape
+    from licenseqa.ui.render import md_escape, md_inert
 
     st.subheader("Facts: what you can, cannot and must do")
     try:
         book = FactsBook.load()
         vocabulary = Vocabulary.load()
     except LicenseQAError as exc:
-        st.warning(str(exc))
+        st.warning(md_inert(str(exc)))
         return
     facts = book.get(doc_id)
     if facts is None:

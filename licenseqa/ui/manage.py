@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from licenseqa.errors import LicenseQAError
-from licenseqa.ui.render import md_code, md_escape
+from licenseqa.ui.render import md_code, md_escape, md_inert
 from licenseqa.ui.resources import ROOT, build_index, settings
 
 KINDS = [
@@ -91,7 +91,7 @@ def _preview(filename: str, content: bytes) -> dict[str, Any]:
 
 def _show_preview(result: dict[str, Any]) -> None:
     if result.get("errors"):
-        st.error("Cannot be indexed: " + "; ".join(result["errors"]))
+        st.error(md_inert("Cannot be indexed: " + "; ".join(result["errors"])))
         return
     sections = result.get("sections", [])
     st.success(
@@ -99,7 +99,7 @@ def _show_preview(result: dict[str, Any]) -> None:
         + (f" ({', '.join(sections[:30])}{' …' if len(sections) > 30 else ''})" if sections else "")
     )
     for w in result.get("warnings", []):
-        st.warning(w)
+        st.warning(md_inert(w))
 
 
 def _reindex() -> None:
@@ -108,7 +108,7 @@ def _reindex() -> None:
     if ok:
         st.success("Index updated: the change is answerable now.")
     else:
-        st.error(detail)
+        st.error(md_inert(detail))
 
 
 def _saved(record: Any) -> None:
@@ -135,16 +135,20 @@ def _add_tab(admin: Any, actor: str) -> None:
         return
     deceptive = name_problems(upload.name)
     if deceptive:
-        st.error("Not accepted: " + "; ".join(p.replace("the name", "the file name", 1) for p in deceptive))
+        st.error(
+            md_inert(
+                "Not accepted: " + "; ".join(p.replace("the name", "the file name", 1) for p in deceptive)
+            )
+        )
         return
     data = upload.getvalue()
     try:
         extracted = extract_text(upload.name, data)
     except LicenseQAError as exc:
-        st.error(str(exc))
+        st.error(md_inert(str(exc)))
         return
     for warning in extracted.warnings():  # e.g. PDF pages without a text layer
-        st.warning(warning)
+        st.warning(md_inert(warning))
     has_front = extracted.text.startswith("---\n")
     if has_front:
         content = extracted.text.encode("utf-8")
@@ -183,7 +187,7 @@ def _add_tab(admin: Any, actor: str) -> None:
         try:
             record = admin.add(filename, content, actor)
         except RejectedError as exc:
-            st.error("Not saved: " + "; ".join(exc.reasons))
+            st.error(md_inert("Not saved: " + "; ".join(exc.reasons)))
             return
         _saved(record)
 
@@ -208,7 +212,7 @@ def _edit_tab(admin: Any, actor: str) -> None:
         try:
             record = admin.update(doc_id, edited.encode("utf-8"), actor)
         except RejectedError as exc:
-            st.error("Not saved: " + "; ".join(exc.reasons))
+            st.error(md_inert("Not saved: " + "; ".join(exc.reasons)))
         else:
             _saved(record)
     replacement = st.file_uploader(
@@ -218,7 +222,7 @@ def _edit_tab(admin: Any, actor: str) -> None:
         try:
             record = admin.update(doc_id, replacement.getvalue(), actor)
         except RejectedError as exc:
-            st.error("Not saved: " + "; ".join(exc.reasons))
+            st.error(md_inert("Not saved: " + "; ".join(exc.reasons)))
         else:
             _saved(record)
     st.divider()
@@ -227,7 +231,7 @@ def _edit_tab(admin: Any, actor: str) -> None:
         try:
             record = admin.remove(doc_id, actor)
         except LicenseQAError as exc:
-            st.error(str(exc))
+            st.error(md_inert(str(exc)))
         else:
             _saved(record)
 

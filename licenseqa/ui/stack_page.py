@@ -26,7 +26,7 @@ from licenseqa.stack.policy_admin import (
     remove_decision,
 )
 from licenseqa.stack.report import DISCLAIMER, cite, summary_line, to_json, to_markdown
-from licenseqa.ui.render import md_escape
+from licenseqa.ui.render import md_escape, md_inert
 from licenseqa.ui.resources import ROOT, settings
 
 PASTE_AS = {
@@ -107,7 +107,7 @@ def _check(browser: st.Page, mode: str, outbound: str) -> None:
             report = _checker().check(inventory, context)
         except LicenseQAError as exc:
             st.session_state.pop("stack_report", None)
-            st.error(str(exc))
+            st.error(md_inert(str(exc)))
             return
         st.session_state["stack_report"] = (report, inventory, context)
     found = st.session_state.get("stack_report")
@@ -135,14 +135,14 @@ def _compare(mode: str, outbound: str) -> None:
         old = _checker().check(_inventory([old_file] if old_file else [], old_text, "old.json"), context)
         new = _checker().check(_inventory([new_file] if new_file else [], new_text, "new.json"), context)
     except LicenseQAError as exc:
-        st.error(str(exc))
+        st.error(md_inert(str(exc)))
         return
     result = diff_reports(old, new)
     st.markdown(md_escape(f"Old: {summary_line(old)}"))
     st.markdown(md_escape(f"New: {summary_line(new)}"))
     relicensed = [c for c in result.changes if c.kind == "relicensed"]
     for c in relicensed:
-        st.warning(f"Relicensed: {c.name}: {c.old} -> {c.new}")
+        st.warning(md_inert(f"Relicensed: {c.name}: {c.old} -> {c.new}"))
     st.dataframe(
         [
             {"component": c.name, "change": c.kind, "old": c.old or "", "new": c.new or ""}
@@ -180,7 +180,7 @@ def _show(report: StackReport, inventory: Inventory, browser: st.Page, context: 
     ):
         col.metric(label, value)
     for note in report.notes:
-        st.info(note)
+        st.info(md_inert(note))
     downloads = st.columns(2)
     downloads[0].download_button(
         "Download Markdown", to_markdown(report), "stack-check.md", "text/markdown", key="stack_dl_md"
@@ -368,7 +368,7 @@ def _decide(mode: str, outbound: str) -> None:
     except LicenseQAError as exc:
         if isinstance(exc, AdminTokenError):
             st.session_state["admin_failures"] = failures + 1
-        st.error(str(exc))
+        st.error(md_inert(str(exc)))
         return
     st.session_state["admin_failures"] = 0
     done = {"decision-add": "recorded", "decision-update": "updated", "decision-remove": "removed"}
