@@ -289,3 +289,14 @@ def _name_table(library: Library) -> dict[str, LibraryEntry]:
         stripped = _KEYISH.sub("", name)
         table.setdefault(stripped, table[name])
     return table
+
+
+def held_keys(library: Library, names: Iterable[str]) -> set[str]:
+    """LicenseDB keys of the licences the curated corpus holds: each corpus id, SPDX id and alias that is
+    exactly an entry's key, SPDX id or name (:func:`lookup`)."""
+    out: set[str] = set()
+    for name in names:
+        entry = lookup(name, library) if name else None
+        if entry is not None:
+            out.add(entry.key)
+    return out
