@@ -22,7 +22,7 @@ import logging
 import resource
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,9 +32,19 @@ from ingest.loader import CorpusDocument, LoadResult, load_corpus
 from ingest.pipeline import IngestReport, ingest_documents
 from ingest.splitter import SPLITTER_VERSION, DocumentText
 from licenseqa.config import Settings, load_settings
-from licenseqa.corpus.library import ARCHIVE, Library, LibraryEntry, catalog, held_keys, lookup, read_texts
+from licenseqa.corpus.library import (
+    ARCHIVE,
+    CATALOG,
+    DATA_DIR,
+    Library,
+    LibraryEntry,
+    catalog,
+    held_keys,
+    lookup,
+    read_texts,
+)
 from licenseqa.errors import InputError, LicenseQAError
-from licenseqa.index.embeddings import canonical_model_name
+from licenseqa.index.embeddings import Embedder, canonical_model_name
 from licenseqa.index.library import LibraryStore, open_library_store, record_metadata
 from licenseqa.logs import configure_logging
 
@@ -86,10 +96,12 @@ def select(
     return Selection(tuple(kept), tuple(sorted(e.key for e in chosen if e.key in held)))
 
 
-def load_library(selection: Selection) -> LoadResult:
+def load_library(
+    selection: Selection, data_dir: Path = DATA_DIR, library: Library | None = None
+) -> LoadResult:
     """The selected texts as pipeline documents (doc id = LicenseDB key, kind ``library``)."""
     result = LoadResult()
-    for text in read_texts([e.key for e in selection.entries]):
+    for text in read_texts([e.key for e in selection.entries], data_dir / ARCHIVE.name, library):
         e = text.entry
         meta: dict[str, Any] = {
             "id": e.key,
@@ -179,12 +191,20 @@ def build(
     limit: int | None = None,
     rebuild: bool = False,
     progress: bool = False,
+    embedder_factory: Callable[[], Embedder] | None = None,
+    data_dir: Path = DATA_DIR,
 ) -> dict[str, Any]:
-    """Build or update the library; the report as a dict (see :func:`main` for the fields)."""
+    """Build or update the library from the bundled copy in ``data_dir``; the report as a dict (see
+    :func:`main` for the fields). ``embedder_factory``: default, the configured model."""
     from licenseqa.index.embeddings import SentenceTransformerEmbedder
 
     started = time.perf_counter()
-    library = catalog()
+    library = catalog(data_dir / CATALOG.name)
+    if embedder_factory is None:
+
+        def embedder_factory() -> Embedder:
+            return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
+
     selection = select(library, corpus_names(Path(settings.corpus_dir)), only, limit)
     report = None if rebuild else stamped_report(settings, selection)
     if report is None:
@@ -193,9 +213,9 @@ def build(
         report = None if rebuild else up_to_date(store, selection, settings.embedding_model)
     if report is None:
         report = ingest_documents(
-            load_library(selection),
+            load_library(selection, data_dir, library),
             store,
-            lambda: SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size),
+            embedder_factory,
             settings.embedding_model,
             rebuild=rebuild,
             progress=_progress_factory(progress),
