@@ -173,3 +173,56 @@ def test_changed_text_reembeds_only_it(built, indexes, embedder, tmp_path):
     assert report["updated"] == 1 and report["unchanged"] == 19 and report["added"] == 0
     state = open_library_store(load_settings(corpus_dir=corpus, index_dir=index)).require_state()
     assert report["chunks_embedded"] == state.docs["beerware"].chunks > 0
+
+
+def test_search_finds_any_licence_by_name_key_or_spdx():
+    from licenseqa.corpus.library import lookup, search
+
+    assert search("sleepycat")[0].key == "sleepycat"
+    assert search("LicenseRef-scancode-cecill-2.1")[0].key == "cecill-2.1"
+    assert "stability-ai-nc-2023-12-06" in [e.key for e in search("stability ai non-commercial")]
+    assert lookup("Sleepycat").key == "sleepycat" and lookup("CECILL-2.1").key == "cecill-2.1"
+    assert lookup("no such licence") is None
+
+
+def test_browser_opens_a_library_text_labelled_not_reviewed(monkeypatch, tmp_path):
+    """No index is needed: the browser reads the bundled LicenseDB text."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LICENSEQA_INDEX_DIR", str(tmp_path / "no-index"))
+    monkeypatch.setenv("LICENSEQA_FEEDBACK_PATH", str(tmp_path / "feedback.jsonl"))
+
+    def entry() -> None:
+        from licenseqa.ui.browser import browser_page
+        from licenseqa.ui.pages import BROWSER
+
+        browser_page(BROWSER)
+
+    at = AppTest.from_function(entry, default_timeout=120)
+    at.query_params["library"] = "sleepycat"
+    at.run()
+    assert not at.exception, at.exception
+    assert any(NOT_REVIEWED in w.value for w in at.warning)
+    assert any("Redistributions in any form must be accompanied" in m.value for m in at.markdown)
+    assert at.selectbox(key="library_key").value == "sleepycat"
+
+
+def test_stack_names_a_library_only_licence_with_its_licensedb_category(tmp_path):
+    import json
+
+    from licenseqa.stack.check import check_files
+    from licenseqa.stack.context import make_context
+
+    entries = {
+        "": {"name": "product", "version": "1.0.0"},
+        "node_modules/bdb": {"version": "1.0.0", "license": "Sleepycat"},
+        "node_modules/plain": {"version": "1.0.0", "license": "MIT"},
+    }
+    lock = tmp_path / "package-lock.json"
+    lock.write_text(json.dumps({"name": "product", "lockfileVersion": 3, "packages": entries}))
+    report = check_files([str(lock)], make_context(mode="binary"))
+    bdb = next(r for r in report.components if r.component.name == "bdb")
+    plain = next(r for r in report.components if r.component.name == "plain")
+    assert bdb.status == "needs-review" and bdb.licensedb_category == "Copyleft"
+    assert any("ScanCode LicenseDB: Sleepycat License" in r and "Copyleft" in r for r in bdb.reasons)
+    assert plain.licensedb_category is None and plain.family

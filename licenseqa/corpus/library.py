@@ -300,3 +300,21 @@ def held_keys(library: Library, names: Iterable[str]) -> set[str]:
         if entry is not None:
             out.add(entry.key)
     return out
+
+
+def search(query: str, library: Library | None = None, limit: int = 50) -> list[LibraryEntry]:
+    """Entries whose key, name or other names contain ``query`` (case-insensitive), exact matches first,
+    then by key; every indexable entry (by key) for an empty query. At most ``limit``."""
+    library = library or catalog()
+    q = query.strip().lower()
+    entries = sorted(library.indexable(), key=lambda e: e.key)
+    if not q:
+        return entries[:limit]
+    scored = []
+    for e in entries:
+        names = [n.lower() for n in (e.key, e.name, *e.other_names)]
+        if any(q == n for n in names):
+            scored.append((0, e.key, e))
+        elif any(q in n for n in names):
+            scored.append((1, e.key, e))
+    return [e for _, _, e in sorted(scored, key=lambda x: (x[0], x[1]))][:limit]
