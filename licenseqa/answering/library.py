@@ -62,6 +62,9 @@ class LibraryNames:
         names, the names of LicenseDB entries it holds); a library name equal to one is dropped."""
         generic_words = set(generic) | _NOISE
         taken = {normalise(n) for n in reserved if n}
+        # a one-word name that is a word of a corpus name ("NVIDIA" of "NVIDIA Open Model License") may mean
+        # that corpus licence, typed loosely ("NVIDIA's open model license"): it is not a library name
+        taken_words = {w for n in taken for w in n.split()}
         table: dict[tuple[str, ...], list[tuple[int, str]]] = {}
         self.entries: dict[str, LibraryEntry] = {}
         for e in entries:
@@ -76,6 +79,9 @@ class LibraryNames:
                 for phrase in phrases:
                     words = tuple(phrase.split())
                     if not words or phrase in taken or all(w in generic_words or w.isdigit() for w in words):
+                        continue
+                    distinct = [w for w in words if w not in generic_words]
+                    if len(distinct) == 1 and distinct[0] in taken_words:
                         continue
                     table.setdefault(words, []).append((rank, e.key))
         self._table: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
