@@ -4,13 +4,14 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 TORCH   := torch==2.13.0
 
-.PHONY: run test test-browser install install-dev index knowledge lint clean-index help
+.PHONY: run test test-browser install install-dev index library knowledge lint clean-index help
 
 help:
 	@echo "make run   - create .venv, install, build/update the index, start the Streamlit app"
 	@echo "make test  - same environment plus dev tools, run the test suite"
 	@echo "make test-browser - the real-browser end-to-end test (needs /usr/bin/chromium)"
 	@echo "make index - build or update the index only;  make lint - ruff"
+	@echo "make library - index every ScanCode LicenseDB text (the library tier; several minutes)"
 	@echo "make knowledge - regenerate licenseqa/knowledge/data/osadl.json from ../shared (maintainers)"
 
 $(BIN)/python:
@@ -34,6 +35,11 @@ install-dev: $(VENV)/.installed-dev
 # incremental: embeds nothing (and loads no model) when the index matches the corpus
 index: install
 	$(BIN)/python -m ingest
+
+# the LicenseDB library tier: not part of `make run` (a full build takes minutes; questions about
+# library-only licences are declined with this command until it is built); a no-op re-run takes ~1 s
+library: index
+	$(BIN)/python -m ingest.library
 
 # the knowledge package's offline build step (reads ../shared; the ingest supplies the split clauses)
 knowledge: install

@@ -149,12 +149,44 @@ def run_ingest(
 ) -> IngestReport:
     """Bring the index in line with ``corpus_dir``. The embedder is only loaded if needed."""
     started = time.perf_counter()
-    report = IngestReport(embedding_model=canonical_model_name(model_name))
     if not corpus_dir.is_dir():
         raise CorpusError(
             f"Corpus folder {corpus_dir} does not exist. Pass --corpus DIR or set LICENSEQA_CORPUS_DIR."
         )
     loaded = load_corpus(corpus_dir)
+    if not loaded.documents and not loaded.skipped:
+        raise CorpusError(f"Corpus folder {corpus_dir} holds no documents (*.md, *.txt in its sub-folders).")
+    return ingest_documents(
+        loaded,
+        store,
+        embedder_factory,
+        model_name,
+        rebuild=rebuild,
+        strict=strict,
+        progress=progress,
+        index_dir=index_dir,
+        batch_size=batch_size,
+        started=started,
+    )
+
+
+def ingest_documents(
+    loaded: LoadResult,
+    store: ChromaStore,
+    embedder_factory: Callable[[], Embedder],
+    model_name: str,
+    *,
+    rebuild: bool = False,
+    strict: bool = False,
+    progress: ProgressFactory | None = None,
+    index_dir: Path | None = None,
+    batch_size: int = 32,
+    started: float | None = None,
+) -> IngestReport:
+    """Bring ``store`` in line with the ``loaded`` documents (the corpus, or the LicenseDB library): the
+    same incremental, crash-safe steps (module docstring) whatever the documents come from."""
+    started = time.perf_counter() if started is None else started
+    report = IngestReport(embedding_model=canonical_model_name(model_name))
     report.skipped = loaded.skipped
     if strict and loaded.skipped:
         report.strict_failed = True
@@ -164,8 +196,6 @@ def run_ingest(
             report.docs_total, report.chunks_total = len(state.docs), state.chunks_total
             report.corpus_version = state.corpus_version
         return report
-    if not loaded.documents and not loaded.skipped:
-        raise CorpusError(f"Corpus folder {corpus_dir} holds no documents (*.md, *.txt in its sub-folders).")
 
     with index_lock(index_dir):
         state = store.read_state()

@@ -34,6 +34,7 @@ class Clause:
     part: int = 0
     parts: int = 1
     page: int | None = None
+    tier: str = "corpus"  # "corpus" (reviewed by our legal team), "library" (a LicenseDB text, not reviewed)
 
     def pages_of(self, start: int, end: int) -> tuple[int, int] | None:
         """The first and last page of ``text[start:end]`` (page markers inside the clause count)."""
@@ -92,6 +93,7 @@ class Citation:
     start_line: int
     end_line: int
     pages: tuple[int, int] | None = None  # first and last page of the quote in a PDF-derived document
+    tier: str = "corpus"  # "library": a LicenseDB text, not reviewed by our legal team (corpus.library)
 
     @property
     def page_label(self) -> str:

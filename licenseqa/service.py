@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from licenseqa.answering.library import LibraryTier
 from licenseqa.answering.retrieval import Retriever
 from licenseqa.config import Settings
 from licenseqa.index.embeddings import SentenceTransformerEmbedder, canonical_model_name
+from licenseqa.index.library import LibraryStore
 from licenseqa.index.store import ChromaStore
 
 
@@ -18,4 +20,7 @@ def open_retriever(settings: Settings) -> Retriever:
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
     retriever = Retriever(store, embedder, corpus_dir=Path(settings.corpus_dir))
     retriever.snapshot()
+    # the LicenseDB library tier: its state is read per question (cheap); its clauses only when a question
+    # names a licence the corpus lacks (answering.library)
+    retriever.library = LibraryTier(LibraryStore.open(settings))
     return retriever

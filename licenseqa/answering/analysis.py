@@ -31,13 +31,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from licenseqa.answering.detect import LicenseDetector, Mention, normalise, remove_spans
 from licenseqa.answering.language import foreign_language, language_name
 from licenseqa.answering.normalise import CleanQuestion, clean_question
 from licenseqa.knowledge.licensedb import keys_for_name, version_key
 from licenseqa.knowledge.vocabulary import Term, Vocabulary
+
+if TYPE_CHECKING:
+    from licenseqa.answering.library import LibraryNames
 
 _NEGATION = {"not", "never", "no", "t", "nothing", "without", "nor", "neither", "nobody", "none"}
 _NAME_RE = re.compile(
@@ -171,8 +174,16 @@ class Analysis:
 class QuestionAnalyser:
     """Analyses questions against the corpus names (``detector``) and the ``vocabulary``."""
 
-    def __init__(self, detector: LicenseDetector, vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self,
+        detector: LicenseDetector,
+        vocabulary: Vocabulary | None = None,
+        library: LibraryNames | None = None,
+    ) -> None:
+        """``library``: the names of the LicenseDB licences the corpus does not hold (``answering.library``);
+        a question naming one has it among ``unknown`` with its LicenseDB key."""
         self.detector = detector
+        self.library = library
         self.vocabulary = vocabulary or Vocabulary.load()
         v = self.vocabulary
         self._labels = {t.id: t.label for t in (*v.activities, *v.forms, *v.out_of_scope)}
@@ -185,6 +196,7 @@ class QuestionAnalyser:
         text, found = self.detector.find(question)
         found, unknown = self._versions(text, found)
         unknown += self._unknown_names(question, unknown)
+        unknown = self._library_names(text, found, unknown)
         found = _distinct(found)
         subjects = tuple(Subject(m.phrase, _newest_first(m.doc_ids)) for m in found)
         activities = _activities(text, self.vocabulary.activities)
@@ -247,6 +259,30 @@ class QuestionAnalyser:
             kept.append(m)
         return kept, unknown
 
+    def _library_names(
+        self, text: str, found: list[Mention], unknown: list[UnknownLicence]
+    ) -> list[UnknownLicence]:
+        """``unknown`` plus the LicenseDB licences named in ``text`` outside every corpus mention; a name
+        already read as unknown ("Sleepycat License") gets the library's keys first."""
+        if self.library is None:
+            return unknown
+        out = list(unknown)
+        for lm in self.library.find(text):
+            if any(lm.start < m.end and m.start < lm.end for m in found):
+                continue  # part of a corpus licence's name: the corpus governs
+            same = [
+                i
+                for i, u in enumerate(out)
+                if lm.phrase in normalise(u.name) or normalise(u.name) in lm.phrase
+            ]
+            for i in same:
+                u = out[i]
+                out[i] = UnknownLicence(u.name, _merge_keys(lm.keys, u.scancode_keys), u.other_versions)
+            if not same:
+                entry = self.library.entries[lm.keys[0]]
+                out.append(UnknownLicence(entry.short_name or entry.name, lm.keys))
+        return out
+
     def _unknown_names(self, question: str, already: list[UnknownLicence]) -> list[UnknownLicence]:
         """Capitalised "... License" names that name no corpus document."""
         out: list[UnknownLicence] = []
@@ -266,6 +302,10 @@ class QuestionAnalyser:
             label = m.group(0).strip()
             out.append(UnknownLicence(label, keys_for_name(words, version)))
         return out
+
+
+def _merge_keys(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k for g in groups for k in g))[:5]
 
 
 def _split_sentences(question: str) -> tuple[str, ...]:

@@ -22,6 +22,8 @@ from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever, check_
 from licenseqa.answering.verdict import WORD as VERDICT_WORD
 from licenseqa.answering.verdict import Verdict, asked_sentences, decide, is_polar
 from licenseqa.answering.verdict import steer as facts_steer
+from licenseqa.corpus.library import NOT_REVIEWED
+from licenseqa.corpus.library import TIER as LIBRARY_TIER
 from licenseqa.errors import InputError
 from licenseqa.index.status import source_changes
 from licenseqa.knowledge.build import DocumentLinker
@@ -396,8 +398,9 @@ def _each_version(chosen: list[Hit], hits: list[Hit], analysis: Analysis | None)
     return out
 
 
-def abstain_text(reason: str, analysis: Analysis | None) -> str:
-    """The sentence for people that says why the question is declined."""
+def abstain_text(reason: str, analysis: Analysis | None, library_note: str = "") -> str:
+    """The sentence for people that says why the question is declined; ``library_note``: why the LicenseDB
+    library cannot answer it either (not built, or built without that text) and how to build it."""
     if reason == "other_language" and analysis is not None and analysis.language:
         return OTHER_LANGUAGE.format(language=language_name(analysis.language))
     if reason == "out_of_scope" and analysis is not None and analysis.out_of_scope:
@@ -424,6 +427,7 @@ def abstain_text(reason: str, analysis: Analysis | None) -> str:
         return (
             "; ".join(parts)
             + ", and it is not in our reviewed licence corpus, so this cannot be answered from its text. "
+            + (library_note + " " if library_note else "")
             + HOW_TO_ADD
         )
     return ABSTAIN_TEXT
@@ -470,10 +474,13 @@ def _citation(n: int, clause: Clause, start: int, end: int) -> Citation:
         start_line=first,
         end_line=last,
         pages=clause.pages_of(start, end),
+        tier=clause.tier,
     )
 
 
-def compose(question: str, retrieval: Retrieval) -> tuple[str, tuple[Citation, ...], str | None]:
+def compose(
+    question: str, retrieval: Retrieval, library_note: str = ""
+) -> tuple[str, tuple[Citation, ...], str | None]:
     """The answer text and its citations, or a decline: ``(text, citations, abstain_reason or None)``.
 
     Licence clauses and guidance sections come from their own lanes: the governing licence clauses are
@@ -483,7 +490,7 @@ def compose(question: str, retrieval: Retrieval) -> tuple[str, tuple[Citation, .
     analysis = retrieval.analysis
     reason = analysis.abstain_reason if analysis is not None else None
     if reason:
-        return abstain_text(reason, analysis), (), reason
+        return abstain_text(reason, analysis, library_note), (), reason
     hits = retrieval.hits
     if not hits or (retrieval.best_dense < MIN_DENSE_SIMILARITY and not retrieval.named):
         return ABSTAIN_TEXT, (), "no_evidence"
@@ -554,9 +561,18 @@ def answer(
     book = facts if facts is not None else default_facts()
     if book is not None and analysis.abstain_reason is None:
         steer += tuple(k for k in facts_steer(analysis, book) if k not in steer)
+    library_note = ""
+    if analysis.abstain_reason == "not_in_corpus" and not doc_ids and not kinds:
+        from licenseqa.answering.library import library_decline_note
+
+        tier = getattr(retriever, "library", None)
+        found = answer_from_library(text, analysis, retriever, tier, k=k, started=started)
+        if found is not None:
+            return found
+        library_note = library_decline_note(analysis, tier)
     retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds, analysis=analysis, steer=steer)
     retrieved_at = time.perf_counter()
-    body, citations, abstain_reason = compose(text, retrieval)
+    body, citations, abstain_reason = compose(text, retrieval, library_note)
     verdict_out: dict[str, Any] | None = None
     facts_rows: tuple[dict[str, Any], ...] = ()
     if abstain_reason is not None:
@@ -604,6 +620,53 @@ def answer(
         abstain_reason=abstain_reason,
         verdict=verdict_out,
         facts_compare=facts_rows,
+        timings_ms={
+            "retrieve": round((retrieved_at - started) * 1000, 2),
+            "compose": round((done - retrieved_at) * 1000, 2),
+            "total": round((done - started) * 1000, 2),
+        },
+    )
+
+
+def answer_from_library(
+    text: str, analysis: Analysis, retriever: Retriever, tier: Any, *, k: int, started: float
+) -> Answer | None:
+    """The answer from the LicenseDB library texts of the licences ``analysis`` finds only there (its
+    ``unknown`` licences' keys that the built library holds, at most ``MAX_LICENCE_CLAUSES``); None when
+    ``tier`` is None or holds none of them. Same ranking and composition as the corpus, restricted to those
+    texts; every citation is ``tier = "library"`` and the answer says they are not reviewed."""
+    from dataclasses import replace
+
+    from licenseqa.answering.library import library_lead, named_keys
+    from licenseqa.answering.retrieval import SnapshotRetriever, library_snapshot
+
+    if tier is None:
+        return None
+    built = tier.built_keys(named_keys(analysis.unknown))[:MAX_LICENCE_CLAUSES]
+    if not built:
+        return None
+    snap = tier.snapshot(built, library_snapshot)
+    plain = replace(analysis, unknown=())  # the licences are found: answer, do not decline
+    retrieval = SnapshotRetriever(snap, retriever.embedder).retrieve(text, k=k, analysis=plain)
+    retrieval = replace(retrieval, named=tuple(built), corpus_version=retriever.state.corpus_version)
+    retrieved_at = time.perf_counter()
+    body, citations, reason = compose(text, retrieval)
+    if reason is not None:
+        return None
+    body = library_lead(built) + "\n\n" + body
+    done = time.perf_counter()
+    info = analysis.to_dict()
+    info["library"] = list(built)
+    return Answer(
+        question=text,
+        text=body,
+        abstained=False,
+        citations=citations,
+        retrieved=retrieval.hits,
+        corpus_version=retrieval.corpus_version,
+        mode="extractive",
+        warnings=tuple(question_notes(retrieval)),
+        analysis=info,
         timings_ms={
             "retrieve": round((retrieved_at - started) * 1000, 2),
             "compose": round((done - retrieved_at) * 1000, 2),
@@ -839,6 +902,8 @@ def _answer_dict(ans: Answer) -> dict[str, object]:
                 "end_line": c.end_line,
                 "page": c.pages[0] if c.pages else None,
                 "page_end": c.pages[1] if c.pages else None,
+                "tier": c.tier,
+                **({"label": NOT_REVIEWED} if c.tier == LIBRARY_TIER else {}),
             }
             for c in ans.citations
         ],
@@ -873,9 +938,10 @@ def render_text(ans: Answer) -> str:
         for c in ans.citations:
             heading = f" — {c.heading}" if c.heading else ""
             page = f", {c.page_label}" if c.pages else ""
+            tier = f" [{NOT_REVIEWED}]" if c.tier == LIBRARY_TIER else ""
             lines.append(
                 f"[{c.n}] {cite_label(c.title, c.section)}{heading}  "
-                f"({c.source}:{c.start_line}-{c.end_line}{page})"
+                f"({c.source}:{c.start_line}-{c.end_line}{page}){tier}"
             )
             quote = re.sub(r"\s+", " ", c.quote).strip()
             lines.append(f'    "{quote[:300]}{"…" if len(quote) > 300 else ""}"')

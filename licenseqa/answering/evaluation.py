@@ -51,6 +51,8 @@ class Gold:
     topic: str
     abstain_reason: str | None = None
     verdict: tuple[str, ...] = ()  # accepted verdict values of a yes/no question (empty: not graded)
+    # a not_in_corpus question's LicenseDB key: answering from that library text counts as right too
+    library_doc: str | None = None
 
 
 def load_gold(path: Path) -> list[Gold]:
@@ -74,6 +76,7 @@ def load_gold(path: Path) -> list[Gold]:
                     str(obj.get("topic", "-")),
                     obj.get("abstain_reason"),
                     tuple(str(v) for v in obj.get("verdict") or ()),
+                    obj.get("library_doc"),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
@@ -127,6 +130,7 @@ class SystemResult:
     declined: int = 0
     declined_right_reason: int = 0
     reasons_given: int = 0
+    answered_from_library: int = 0  # abstain questions with a library_doc answered from that library text
     false_abstentions: int = 0
     abstain_total: int = 0
     topics: list[str] = field(default_factory=list)
@@ -198,10 +202,17 @@ def evaluate_ours(retriever: Retriever, gold: list[Gold], k: int) -> SystemResul
         res.latencies_ms.append((time.perf_counter() - started) * 1000)
         if g.abstain:
             res.abstain_total += 1
-            res.declined += int(ans.abstained)
+            # eval/README.md: a licence LicenseDB holds may be answered from its library text, cited as such
+            from_library = bool(g.library_doc) and any(
+                c.tier == "library" and c.doc_id.lower() == str(g.library_doc).lower() for c in ans.citations
+            )
+            res.answered_from_library += int(from_library)
+            res.declined += int(ans.abstained or from_library)
             if g.abstain_reason:
                 res.reasons_given += 1
-                res.declined_right_reason += int(ans.abstained and ans.abstain_reason == g.abstain_reason)
+                res.declined_right_reason += int(
+                    (ans.abstained and ans.abstain_reason == g.abstain_reason) or from_library
+                )
             continue
         res.topics.append(g.topic)
         if g.verdict:
@@ -335,6 +346,7 @@ def run_evaluation(
             "declined": sysres.declined,
             "declined_right_reason": sysres.declined_right_reason,
             "abstain_reasons_given": sysres.reasons_given,
+            "answered_from_library": sysres.answered_from_library,
             "false_abstentions": sysres.false_abstentions,
             "per_topic": {t: sysres.metrics([x == t for x in sysres.topics]) for t in topics},
         }
@@ -370,6 +382,10 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(
         f"{'abstain declined':<22}"
         + "".join(f"{str(s['declined']) + '/' + str(s['abstain_questions']):>{width}}" for s in systems)
+    )
+    lines.append(
+        f"{'  of which library':<22}"
+        + "".join(f"{s.get('answered_from_library', 0):>{width}}" for s in systems)
     )
     lines.append(
         f"{'  with right reason':<22}"

@@ -206,7 +206,8 @@ class LLMAnswerer:
         started = time.perf_counter()
         text = validate_question(question)
         base = answer(text, self.retriever, k=k, doc_ids=doc_ids, kinds=kinds)
-        if base.abstained:
+        # an answer from LicenseDB library texts stays extractive: its quotes and "not reviewed" label exact
+        if base.abstained or any(c.tier != "corpus" for c in base.citations):
             yield base.text
             if on_answer:
                 on_answer(base)

@@ -100,7 +100,11 @@ class Retrieval:
 class _Snapshot:
     """Clauses, BM25 index and licence detector of one corpus version."""
 
-    def __init__(self, state: IndexState, records: list[tuple[str, Clause, Any]]) -> None:
+    def __init__(
+        self, state: IndexState, records: list[tuple[str, Clause, Any]], library_names: bool = True
+    ) -> None:
+        """``library_names``: the analyser resolves names against the LicenseDB library (the corpus
+        snapshot); False for a snapshot of library texts (``answering.library``)."""
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
@@ -133,7 +137,9 @@ class _Snapshot:
             DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases), tuple(d.versions))
             for d in state.docs.values()
         )
-        self.analyser = QuestionAnalyser(self.detector)
+        self.analyser = QuestionAnalyser(
+            self.detector, library=_library_names(state) if library_names else None
+        )
 
     def positions(self, keys: Sequence[tuple[str, str | None]]) -> list[int]:
         """Clause positions of (document id, section) keys, in the order given."""
@@ -180,6 +186,7 @@ class Retriever:
         self._snapshot: _Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self.library: Any = None  # the LicenseDB tier (answering.library.LibraryTier), wired by service
 
     # -- index snapshot -----------------------------------------------------------
     def snapshot(self) -> _Snapshot:
@@ -378,6 +385,41 @@ class Retriever:
             return " ".join(words[-lo:]), len(sentences), tokens
         query = " ".join(sentences[i] for i in sorted(chosen))
         return query, len(sentences) - len(chosen), tokens
+
+
+class SnapshotRetriever(Retriever):
+    """A :class:`Retriever` over one fixed snapshot (the library texts a question names)."""
+
+    def __init__(self, snap: _Snapshot, embedder: Embedder) -> None:
+        super().__init__(None, embedder)  # type: ignore[arg-type]  # never reads a store
+        self._snapshot = snap
+
+    def snapshot(self) -> _Snapshot:
+        assert self._snapshot is not None
+        return self._snapshot
+
+
+def library_snapshot(state: IndexState, records: list[tuple[str, Clause, Any]]) -> _Snapshot:
+    """The snapshot of library texts (``answering.library.LibraryTier.snapshot``'s ``make``)."""
+    return _Snapshot(state, records, library_names=False)
+
+
+def _library_names(state: IndexState) -> Any:
+    """The LicenseDB names the corpus in ``state`` does not hold (cached per corpus); None when the bundled
+    copy cannot be read (the analysis then finds unknown licences as before)."""
+    from licenseqa.answering.library import corpus_names_of, library_names
+    from licenseqa.corpus.library import LibraryDataError
+    from licenseqa.knowledge.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.load()
+    titles = [d.title for d in state.docs.values()]
+    try:
+        return library_names(
+            corpus_names_of(state), vocabulary.generic_licence_words, [*titles, *vocabulary.families]
+        )
+    except LibraryDataError as exc:
+        log.warning("LicenseDB library names unavailable: %s", exc)
+        return None
 
 
 def _without_names(text: str, detector: LicenseDetector) -> str:

@@ -1,7 +1,8 @@
 """The ``licenseqa`` command: argument parsing and one thin module per command.
 
 Owns: ``main`` (the console script), ``ask`` (``licenseqa ask``), ``corpus`` (``licenseqa corpus ...``),
-``evaluate`` (``licenseqa eval``), ``facts`` (``licenseqa facts``), ``stack`` (``licenseqa stack ...``). Each
+``evaluate`` (``licenseqa eval``), ``facts`` (``licenseqa facts``), ``stack`` (``licenseqa stack ...``),
+``library`` (``licenseqa library ...``). Each
 command parses its options, calls the job's package, prints one format and sets the exit code. May import
 every package except ``ui`` (and never ``ingest``: ``licenseqa ingest`` runs it as its own process).
 """
@@ -105,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     from licenseqa.cli.stack import add_stack_parser
 
     add_stack_parser(sub)
+    from licenseqa.cli.library import add_library_parser
+
+    add_library_parser(sub)
     return parser
 
 
@@ -113,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["ingest"]:
         # ingest imports licenseqa, never the other way round: run it as its own module
         return subprocess.call([sys.executable, "-m", "ingest", *argv[1:]], env=os.environ.copy())
+    if argv[:2] == ["library", "build"]:
+        from licenseqa.cli.library import run_build
+
+        return run_build(argv[2:])
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -137,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
             from licenseqa.cli.stack import run_stack
 
             return run_stack(args)
+        if args.command == "library":
+            from licenseqa.cli.library import run_library
+
+            return run_library(settings, args)
         if args.command == "eval":
             from licenseqa.cli.evaluate import run_eval_cli
 

@@ -142,6 +142,7 @@ def clause_from_record(text: str, meta: dict[str, Any]) -> Clause:
         part=int(meta.get("part", 0)),
         parts=int(meta.get("parts", 1)),
         page=int(meta["page"]) if meta.get("page") is not None else None,
+        tier=str(meta.get("tier") or "corpus"),
     )
 
 
@@ -176,7 +177,7 @@ class ChromaStore:
         from chromadb.api.client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()
-        return ChromaStore.open(self.settings)
+        return type(self).open(self.settings)  # the same kind of store (corpus or library)
 
     @classmethod
     def open(cls, settings: Settings, create: bool = False) -> ChromaStore:

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+from licenseqa.corpus.library import LibraryDataError, LibraryEntry, lookup
 from licenseqa.errors import InputError
 from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.stack.catalog import (
@@ -58,6 +59,16 @@ from licenseqa.stack.resolve import Resolver
 log = logging.getLogger(__name__)
 
 UNDETERMINED = ("Unknown", "Check dependency")
+
+
+def licensedb_entry(licence: str) -> LibraryEntry | None:
+    """The ScanCode LicenseDB entry of an SPDX id or ``LicenseRef-scancode-<key>`` outside our policy table
+    (the bundled library catalogue, ``corpus.library``), so it is named with its LicenseDB category; None
+    when LicenseDB does not know it or the bundled copy cannot be read."""
+    try:
+        return lookup(licence)
+    except LibraryDataError:
+        return None
 
 
 class StackChecker:
@@ -153,6 +164,9 @@ class StackChecker:
         if decision_reason:
             reasons.append(decision_reason)
         family = best.terms[0].family if len(best.terms) == 1 else None
+        known = (
+            licensedb_entry(best.terms[0].term.license) if family is None and len(best.terms) == 1 else None
+        )
         result = ComponentResult(
             component=component,
             resolved=resolution.expression,
@@ -163,6 +177,7 @@ class StackChecker:
             citations=_unique(citations),
             category=worst,
             family=family,
+            licensedb_category=known.category if known is not None else None,
         )
         return result, best.terms, conflicts
 
@@ -297,7 +312,14 @@ class StackChecker:
         column = self.catalog.modes[mode].replace("-", " ")
         text = CATEGORY_TEXT[cell.category] + (f": {cell.condition}" if cell.condition else "")
         if cell.family is None:
-            reasons.append(f"{lic} is not in our licence categories: needs legal review")
+            known = licensedb_entry(lic)
+            where = (
+                f" (ScanCode LicenseDB: {known.name}, category {known.category}; its text is in the "
+                "LicenseDB library, not reviewed by our legal team)"
+                if known is not None
+                else ""
+            )
+            reasons.append(f"{lic} is not in our licence categories{where}: needs legal review")
         else:
             reasons.append(f"{lic} ({cell.family.replace('-', ' ')}) in a {column}: {text}")
         citations.append(cell.citation)

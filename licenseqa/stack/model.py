@@ -98,6 +98,8 @@ class ComponentResult:
     citations: tuple[dict[str, Any], ...]
     category: str | None = None
     family: str | None = None
+    # a licence outside our policy table that ScanCode LicenseDB knows: its LicenseDB category
+    licensedb_category: str | None = None
 
     @property
     def headline(self) -> str:

@@ -69,9 +69,59 @@ def _render_text(view: DocumentView, highlight_start: int | None) -> None:
     st.markdown("".join(blocks), unsafe_allow_html=True)
 
 
+def _library_browser(wanted: str | None) -> None:
+    """Search and read any LicenseDB text of the bundled copy (``?library=<key>``), labelled not reviewed.
+    Works without an index: the texts are read from the package (``corpus.library``)."""
+    from licenseqa.corpus.library import NOT_REVIEWED, catalog, read_text, search
+
+    library = catalog()
+    query = st.text_input(
+        f"Search {len(library.indexable()):,} LicenseDB licences by name, key or SPDX id",
+        key="library_query",
+        placeholder="e.g. Sleepycat, cecill-2.1, stability",
+    )
+    found = search(query, library)
+    if wanted and wanted in library.entries and all(e.key != wanted for e in found):
+        found.insert(0, library.entries[wanted])
+    if not found:
+        st.info("No LicenseDB licence matches.")
+        return
+    keys = [e.key for e in found]
+    key = st.selectbox(
+        "LicenseDB licence",
+        keys,
+        index=keys.index(wanted) if wanted in keys else 0,
+        key="library_key",
+        format_func=lambda k: f"{library.entries[k].name} ({k})",
+    )
+    entry = library.entries[key]
+    st.warning(f"{NOT_REVIEWED}: read it as a reference, not as our legal team's reviewed copy.")
+    facts = {
+        "key": entry.key,
+        "category": entry.category,
+        "SPDX": entry.spdx,
+        "other names": ", ".join(entry.other_names),
+        "owner": entry.owner,
+        "homepage": entry.homepage_url,
+        "source": f"{entry.source}, {library.source} (CC-BY-4.0, nexB Inc. and others)",
+    }
+    facts = {k: v for k, v in facts.items() if v}
+    st.table({"fact": list(facts), "value": list(facts.values())})
+    text = read_text(key)
+    st.markdown(text_block_html(text.body.split("\n")), unsafe_allow_html=True)
+
+
 def browser_page(self_page: st.Page) -> None:
     """The licence browser; ``self_page`` is its own page, which links to other documents open."""
     st.title("License browser")
+    library_key = st.query_params.get("library")
+    with st.expander(
+        "LicenseDB library: every ScanCode LicenseDB text (not reviewed)", expanded=bool(library_key)
+    ):
+        try:
+            _library_browser(library_key)
+        except LicenseQAError as exc:
+            st.error(str(exc))
     try:
         status = current_status()
         if not status.ready:

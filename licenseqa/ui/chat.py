@@ -7,6 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from licenseqa.answering.compose import DISCLAIMER, answer, cite_label
+from licenseqa.corpus.library import NOT_REVIEWED
+from licenseqa.corpus.library import TIER as LIBRARY_TIER
 from licenseqa.errors import LicenseQAError
 from licenseqa.models import Answer, Citation, Clause
 from licenseqa.ui.export import conversation_markdown
@@ -106,8 +108,12 @@ def render_answer(ans: Answer, index: int, browser: st.Page) -> None:
     for c in ans.citations:
         heading = f" — {c.heading}" if c.heading else ""
         page = f" ({c.page_label})" if c.pages else ""
-        with st.expander(f"[{c.n}] {cite_label(c.title, c.section)}{heading}{page}"):
+        library = c.tier == LIBRARY_TIER
+        label = f" · {NOT_REVIEWED}" if library else ""
+        with st.expander(f"[{c.n}] {cite_label(c.title, c.section)}{heading}{page}{label}"):
             clause = _clause_of(ans, c)
+            if library:
+                st.warning(NOT_REVIEWED)
             st.markdown(
                 highlighted_clause_html(clause.text if clause else c.quote, c.quote), unsafe_allow_html=True
             )
@@ -115,7 +121,9 @@ def render_answer(ans: Answer, index: int, browser: st.Page) -> None:
             st.page_link(
                 browser,
                 label="Open in the license browser",
-                query_params={"doc": c.doc_id, "section": c.section or "", "line": str(c.start_line)},
+                query_params={"library": c.doc_id}
+                if library
+                else {"doc": c.doc_id, "section": c.section or "", "line": str(c.start_line)},
             )
     _render_knowledge(ans, index, _citation_link(browser))
     meta = f"Corpus version {ans.corpus_version} · {ans.mode} · {ans.timings_ms.get('total', 0):.0f} ms"

@@ -190,7 +190,11 @@ def _show(report: StackReport, inventory: Inventory, browser: st.Page, context: 
         key="stack_dl_json",
     )  # fmt: skip
     mix = Counter(
-        (r.family or ("unresolved" if r.resolved is None else "several licences")).replace("-", " ")
+        (
+            r.family
+            or (f"LicenseDB: {r.licensedb_category}" if r.licensedb_category else None)
+            or ("unresolved" if r.resolved is None else "several licences")
+        ).replace("-", " ")
         for r in report.components
     )
     st.markdown("**Licence mix by category**")
