@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from ingest.preview import make_splitter, read_licensedb
 from ingest.splitter import ClauseSplitter, DocumentText
 from licenseqa.models import Clause
 
@@ -99,24 +100,6 @@ def _norm(text: str) -> str:
     text = text.replace("**", "").strip()
     text = re.sub(r"^#{1,6}\s+", "", text)
     return re.sub(r"\s+", " ", text).strip()
-
-
-def read_licensedb(path: Path) -> DocumentText:
-    """A LicenseDB ``.LICENSE`` file (YAML front matter, then the text) as the splitter's input."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    start = 0
-    if lines and lines[0].strip() == "---":
-        start = lines.index("---", 1) + 1
-    meta = yaml.safe_load("\n".join(lines[1 : start - 1])) if start else {}
-    title = (meta or {}).get("name") or path.stem
-    return DocumentText(
-        doc_id=path.stem,
-        title=str(title),
-        kind="licensedb",
-        source=str(path),
-        body="\n".join(lines[start:]),
-        first_line=start + 1,
-    )
 
 
 def _find_lines(doc: DocumentText, clauses: list[list[Any]]) -> list[int | None]:
@@ -190,8 +173,6 @@ def run(gold_path: Path = GOLD, splitter: ClauseSplitter | None = None) -> Repor
     """Split every text named in ``gold_path`` and compare with its labels."""
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
     if splitter is None:
-        from ingest.preview import make_splitter
-
         splitter = make_splitter()
     report = Report()
     for key, entry in gold.items():
