@@ -18,6 +18,26 @@ than from the previous one (a nested list that reuses the style, or a wrapped
 cross-reference, is followed by the old list's next number). ``i`` is a letter
 after ``h`` and a roman numeral otherwise.
 
+How list levels open and close (issue 16, measured by ``python -m ingest.splitter_eval``):
+
+- A paragraph starts after a blank line, or after a long line that ends a sentence (a text
+  that is not hard-wrapped). A marker line right after text with lower-case text after it is
+  an item when it continues an open list, or starts one under an item ending in ``:``.
+- A restart (``1.``) under a line ending in ``:`` or under a title-only line of the same style
+  opens a nested list in that style; a marker that continues an outer list exactly (``7.``
+  after ``6.``) goes back to it, and one that continues both goes to the outer list when it has
+  a title like the outer clauses and the nested items have none.
+- A list introduced by ``:``, or whose items follow each other line by line, closes at the next
+  paragraph that is no item (it belongs to the enclosing clause); an item with a title is a
+  clause, not a list item, and keeps its paragraphs.
+- Upper-case Roman numerals rank above Arabic numbers; ``V.1`` / ``V.B.2`` paths under an open
+  top level ``V`` are labelled in the licence's own form (``V.1``, ``V(B)(2)``); letters and
+  Roman numerals keep their case.
+- Headings: a title line before a blank line, one followed directly by its text, one underlined
+  with ``===`` / ``---``, a Markdown ``#`` line in a plain text, a short sentence-case line in
+  unnumbered text; in unnumbered text a run-in title (``Redistribution. You may ...``) names the
+  paragraph. Headings never become numbers: a text that lost its numbering keeps section None.
+
 Section labels are normalised: top-level number, then sub-parts in parentheses,
 decimals kept (``4(d)``, ``3.3``, ``1(b)(v)``, ``3(a)(1)``, ``Attachment A (h)``).
 Text outside any numbered clause gets ``section=None``; there paragraphs are the
