@@ -1,7 +1,14 @@
 """``python -m ingest.preview FILE [--json]``: how one corpus file would be split, without indexing it.
 
+``FILE`` is a corpus file (``.md`` / ``.txt`` with our front matter) or a ScanCode LicenseDB
+``.LICENSE`` file. With ``--json`` the object also lists every chunk (``clauses``): its ``section``,
+``heading``, ``start_line`` / ``end_line`` (1-based file lines), ``part`` / ``parts`` (windows of one
+long clause), ``word_pieces`` (the model's tokens in the embedded text: title, section and heading
+header plus the clause text; at most the model's input limit) and ``text``, so anyone can check a split.
+
 ``python -m ingest.preview --all DIR [--json]`` previews every loadable document of a
-corpus folder with the model loaded once (files the loader skips are listed as errors).
+corpus folder with the model loaded once (files the loader skips are listed as errors; no
+per-chunk list).
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from ingest.loader import DocumentError, load_corpus, parse_document
 from ingest.splitter import ClauseSplitter, DocumentText
@@ -31,12 +40,14 @@ class Preview:
     unnumbered_chunks: int = 0
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    clauses: list[dict[str, Any]] | None = None  # per chunk, for a single file
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def to_dict(self) -> dict[str, Any]:
+        extra = {} if self.clauses is None else {"clauses": self.clauses}
         return {
             "ok": self.ok,
             "path": self.path,
@@ -48,6 +59,7 @@ class Preview:
             "unnumbered_chunks": self.unnumbered_chunks,
             "warnings": self.warnings,
             "errors": self.errors,
+            **extra,
         }
 
 
@@ -83,11 +95,62 @@ def summarise(preview: Preview, doc: DocumentText, clauses: list[Clause]) -> Pre
     return preview
 
 
+def read_licensedb(path: Path) -> DocumentText:
+    """A LicenseDB ``.LICENSE`` file (YAML front matter, then the text) as the splitter's input.
+
+    Raises OSError / UnicodeDecodeError for an unreadable file, ValueError for an unclosed front
+    matter and ``yaml.YAMLError`` for front matter that is not YAML."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = 0
+    if lines and lines[0].strip() == "---":
+        start = lines.index("---", 1) + 1
+    meta = yaml.safe_load("\n".join(lines[1 : start - 1])) if start else {}
+    meta = meta if isinstance(meta, dict) else {}
+    title = meta.get("name") or path.stem
+    return DocumentText(
+        doc_id=str(meta.get("key") or path.stem),
+        title=str(title),
+        kind="licensedb",
+        source=str(path),
+        body="\n".join(lines[start:]),
+        first_line=start + 1,
+    )
+
+
+def chunk_details(clauses: list[Clause], splitter: ClauseSplitter) -> list[dict[str, Any]]:
+    """Per chunk: label, heading, 1-based file lines, window part, word pieces of the embedded text, text."""
+    return [
+        {
+            "section": c.section,
+            "heading": c.heading,
+            "start_line": c.start_line,
+            "end_line": c.end_line,
+            "part": c.part,
+            "parts": c.parts,
+            "word_pieces": splitter.count_tokens(c.embed_text),
+            "text": c.text,
+        }
+        for c in clauses
+    ]
+
+
 def preview_file(path: Path, splitter: ClauseSplitter | None = None) -> Preview:
+    """How ``path`` would be split, with every chunk listed (``Preview.clauses``)."""
     preview = Preview(path=str(path))
     suffix = path.suffix.lower()
+    if suffix == ".license":
+        # a LicenseDB text (YAML front matter with key and name), as the library tier reads it
+        try:
+            doc = read_licensedb(path)
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+            preview.errors.append(f"cannot read LicenseDB file: {exc}")
+            return preview
+        splitter = splitter or make_splitter()
+        clauses = splitter.split(doc)
+        preview.clauses = chunk_details(clauses, splitter)
+        return summarise(preview, doc, clauses)
     if suffix not in ALLOWED_SUFFIXES:
-        preview.errors.append(f"unsupported file type {path.suffix or '(none)'}; use .md or .txt")
+        preview.errors.append(f"unsupported file type {path.suffix or '(none)'}; use .md, .txt or .LICENSE")
         return preview
     try:
         raw = path.read_bytes()
@@ -100,7 +163,9 @@ def preview_file(path: Path, splitter: ClauseSplitter | None = None) -> Preview:
         preview.errors.append(str(exc))
         return preview
     splitter = splitter or make_splitter()
-    return summarise(preview, doc, splitter.split(doc))
+    clauses = splitter.split(doc)
+    preview.clauses = chunk_details(clauses, splitter)
+    return summarise(preview, doc, clauses)
 
 
 def preview_corpus(corpus: Path) -> list[Preview]:
@@ -134,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ingest.preview", description=__doc__.splitlines()[0].split(": ", 1)[-1]
     )
-    parser.add_argument("file", nargs="?", type=Path, help="a corpus file (.md or .txt)")
+    parser.add_argument(
+        "file", nargs="?", type=Path, help="a corpus file (.md or .txt) or a LicenseDB .LICENSE file"
+    )
     parser.add_argument("--all", metavar="DIR", type=Path, help="preview every document of a corpus folder")
     parser.add_argument("--json", action="store_true", help="print JSON (one object; with --all, a list)")
     args = parser.parse_args(argv)

@@ -18,6 +18,26 @@ than from the previous one (a nested list that reuses the style, or a wrapped
 cross-reference, is followed by the old list's next number). ``i`` is a letter
 after ``h`` and a roman numeral otherwise.
 
+How list levels open and close (issue 16, measured by ``python -m ingest.splitter_eval``):
+
+- A paragraph starts after a blank line, or after a long line that ends a sentence (a text
+  that is not hard-wrapped). A marker line right after text with lower-case text after it is
+  an item when it continues an open list, or starts one under an item ending in ``:``.
+- A restart (``1.``) under a line ending in ``:`` or under a title-only line of the same style
+  opens a nested list in that style; a marker that continues an outer list exactly (``7.``
+  after ``6.``) goes back to it, and one that continues both goes to the outer list when it has
+  a title like the outer clauses and the nested items have none.
+- A list introduced by ``:``, or whose items follow each other line by line, closes at the next
+  paragraph that is no item (it belongs to the enclosing clause); an item with a title is a
+  clause, not a list item, and keeps its paragraphs.
+- Upper-case Roman numerals rank above Arabic numbers; ``V.1`` / ``V.B.2`` paths under an open
+  top level ``V`` are labelled in the licence's own form (``V.1``, ``V(B)(2)``); letters and
+  Roman numerals keep their case.
+- Headings: a title line before a blank line, one followed directly by its text, one underlined
+  with ``===`` / ``---``, a Markdown ``#`` line in a plain text, a short sentence-case line in
+  unnumbered text; in unnumbered text a run-in title (``Redistribution. You may ...``) names the
+  paragraph. Headings never become numbers: a text that lost its numbering keeps section None.
+
 Section labels are normalised: top-level number, then sub-parts in parentheses,
 decimals kept (``4(d)``, ``3.3``, ``1(b)(v)``, ``3(a)(1)``, ``Attachment A (h)``).
 Text outside any numbered clause gets ``section=None``; there paragraphs are the
@@ -43,7 +63,7 @@ TokenCounter = Callable[[str], int]
 
 # Bump when a change to this module changes the chunks it produces: the next ingest re-splits
 # and re-embeds the whole corpus (an index made by an older splitter is stale).
-SPLITTER_VERSION = 3
+SPLITTER_VERSION = 4
 
 # A gap of more than this many missing numbers is not a deleted clause but a number in running text.
 _MAX_MISSING = 5
@@ -61,10 +81,18 @@ _ANNEX_RE = re.compile(
     r"\s+([A-Z0-9]{1,2})\b\s*(?:--|[:.\-–—])?\s*(.*)$"
 )
 _DECIMAL_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(\\?\.|\)|)(?:\s+|(?=[A-Z\"“(*])|$)(.*)$")
+# a dotted path that is not all decimals: an upper-case Roman numeral with decimals ("V.1."), or parts
+# that mix numbers and letters ("V.B.2", "5.1.a"); read after the decimal pattern
+_PATH_RE = re.compile(r"^((?:[IVXLC]+|\d{1,3})(?:\.(?:[A-Za-z]|\d{1,3}))+)(?:\.|\))?(?:\s+|$)(.*)$")
 _PAREN_RE = re.compile(r"^\(([a-zA-Z]{1,5}|\d{1,2})\)\s+(.*)$")
 _DOT_RE = re.compile(r"^([a-zA-Z]{1,5})([.)])\s+(.*)$")
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _DEF_RE = re.compile(r"^\s*[\"“'‘]")
+_UNDERLINE_RE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
+# a line that ends mid-way through a cross-reference ("... under Section\n(b) of ..."): no item follows
+_MID_REFERENCE_RE = re.compile(r"(?i)(?:\b(?:sub)?(?:sections?|clauses?|paragraphs?|articles?)|§)$")
+# an unwrapped text: a line this long is a whole paragraph, so the line after a finished one starts a new one
+_UNWRAPPED = 100
 
 
 @dataclass
@@ -73,6 +101,7 @@ class _Marker:
     value: str  # label part as printed in the section label
     ordinal: int  # position in its list (1 = first); 0 for decimal zero
     rest: str  # text after the marker on the same line
+    head: str | None = None  # a dotted path's first part ("V" of "V.1"), which must be the open top level
 
 
 @dataclass
@@ -83,6 +112,11 @@ class _Node:
     indent: int
     heading: str | None
     body_indent: int | None = None
+    # a list introduced by a line ending in ":" (or by a title-only line of its own style), or whose items
+    # follow each other line by line: a paragraph after it that is no item belongs to the enclosing clause
+    lead_in: bool = False
+    tight: bool = False
+    titled: bool = False  # the marker line carries a title ("3. Scope. ..."): a clause, not a list item
 
 
 @dataclass
@@ -118,6 +152,15 @@ def _roman_value(token: str) -> int | None:
         total = total - val if val < prev else total + val
         prev = max(prev, val)
     return total or None
+
+
+def _path_label(parts: list[str]) -> str:
+    """A dotted path in the licence's own form: decimals stay decimals, a letter or number after a
+    letter goes in parentheses (``V.1`` -> ``V.1``, ``V.B.2`` -> ``V(B)(2)``, ``5.1.a`` -> ``5.1(a)``)."""
+    label = parts[0]
+    for part in parts[1:]:
+        label += f".{part}" if part.isdigit() and "(" not in label else f"({part})"
+    return label
 
 
 def _letter_ordinal(token: str) -> int | None:
@@ -195,10 +238,16 @@ class _Parser:
             if dot == ")":
                 return _Marker("pnum)", number, int(number), rest) if depth == 1 else None
             if depth == 1 and not dot:
-                return None
+                # "1 Produire ..." (a number and a space): an item only inside a list (see accept)
+                return _Marker("bare", number, int(number), rest) if rest[:1].isupper() else None
             if depth > 1 and rest and not (rest[0].isupper() or rest[0] in '"“('):
                 return None
             return _Marker(f"dec{depth}", number, int(number.split(".")[-1]), rest)
+        m = _PATH_RE.match(text)
+        if m and (m.group(2)[:1].isupper() or m.group(2)[:1] in '"“(' or not m.group(2)):
+            parts = m.group(1).split(".")
+            if (_roman_value(parts[0]) and parts[0].isupper()) or any(p.isalpha() for p in parts[1:]):
+                return _Marker("path", _path_label(parts), 0, m.group(2), head=parts[0])
         m = _PAREN_RE.match(text)
         if m:
             return self._letter_marker(m.group(1), "(", m.group(2))
@@ -218,11 +267,11 @@ class _Parser:
             sibling = self._find_sibling("alpha" + case + style, None)
             if sibling is not None and sibling.ordinal == letter - 1:
                 return _Marker("alpha" + case + style, token.lower() if not case else token, letter, rest)
-            return _Marker("roman" + case + style, token.lower(), roman, rest)
+            return _Marker("roman" + case + style, token if case else token.lower(), roman, rest)
         if letter is not None:
             return _Marker("alpha" + case + style, token if case else token.lower(), letter, rest)
         if roman is not None:
-            return _Marker("roman" + case + style, token.lower(), roman, rest)
+            return _Marker("roman" + case + style, token if case else token.lower(), roman, rest)
         return None
 
     def _find_sibling(self, kind: str, indent: int | None) -> _Node | None:
@@ -329,12 +378,75 @@ class _Parser:
             heading = _clean_heading(marker.rest) if marker.rest else None
             self.stack.append(_Node(marker.kind, marker.value, marker.ordinal, indent, heading))
             return True
+        before = self._line_before(at)
+        if marker.kind == "path":
+            # "V.1" is a part of the open top-level clause V: a path under any other is plain text
+            if not self.stack or self.stack[0].value != marker.head:
+                return False
+            del self.stack[1:]
+            self.stack.append(_Node("path", marker.value, 0, indent, None))
+            return True
+        if marker.kind == "bare":
+            # a bare number is an item only where a list is plainly open: the first after a line
+            # ending in ":", or the next one right after its sibling's line
+            sibling = self._find_sibling("bare", None)
+            if not (
+                (marker.ordinal == 1 and before.endswith(":"))
+                or (
+                    sibling is not None
+                    and sibling.ordinal + 1 == marker.ordinal
+                    and not self._blank_before(at)
+                )
+            ):
+                return False
+        if (
+            marker.kind.startswith("romanU")
+            and self.stack
+            and not self.stack[0].kind.startswith("romanU")
+            and self.stack[0].kind not in ("section", "group", "annex")
+            and indent <= self.stack[0].indent + 1
+            and (marker.ordinal == 1 or self.last_top.get(marker.kind) == marker.ordinal - 1)
+        ):
+            # upper-case Roman numerals rank above Arabic numbers and letters: "I. Preamble" after
+            # "0. Information" opens the top level again, it is no item of clause 0
+            self.stack = []
         idx = None
-        for i in range(len(self.stack) - 1, -1, -1):
-            node = self.stack[i]
-            if node.kind == marker.kind and node.indent >= indent - 1:
-                idx = i
-                break
+        same = [
+            i
+            for i in range(len(self.stack) - 1, -1, -1)
+            if self.stack[i].kind == marker.kind
+            # a decimal's parent is in its number, not its indentation ("11.5" indented under "11.4")
+            and (
+                self.stack[i].indent >= indent - 1
+                or (marker.kind.startswith("dec") and marker.kind != "dec1")
+            )
+        ]
+        if same:
+            idx = same[0]
+            outer = next((i for i in same[1:] if self.stack[i].ordinal + 1 == marker.ordinal), None)
+            if outer is not None and (marker.kind == "dec1" or not marker.kind.startswith("dec")):
+                # a nested list that reuses an outer list's style: a marker that continues the outer
+                # list exactly (7 after 6, the nested list at 2) closes the nested one; when it continues
+                # both, it is the outer list's if it has a title like the outer clauses and the nested
+                # items have none ("3. Scope. ..." after "2. Conditions" / "1. Keep the notice.")
+                inner = self.stack[idx]
+                if inner.ordinal + 1 != marker.ordinal or (
+                    self.stack[outer].titled and not inner.titled and self._titled(marker, at)
+                ):
+                    idx = outer
+        if (
+            idx is not None
+            and marker.ordinal == 1
+            and self.stack[idx].ordinal != 0
+            and (marker.kind == "dec1" or not marker.kind.startswith("dec"))
+            and self._opens_list(before, marker)
+        ):
+            # "1." under "4. ... the following conditions:" or right under "1. Definitions": a nested
+            # list in the same style as its parent, opened as a child
+            idx = None
+            nested = True
+        else:
+            nested = False
         if idx is not None:
             prev = self.stack[idx]
             if marker.kind.startswith("dec") and marker.kind != "dec1":
@@ -350,9 +462,23 @@ class _Parser:
                 marker, prev.ordinal, prev.indent, {n.kind for n in self.stack[:idx]}, at
             ):
                 return False
+            # items that follow each other line by line make a tight list; decimals are clauses
+            # (their parent is in their number), never items of one
+            tight = marker.ordinal == prev.ordinal + 1 and not (
+                marker.kind.startswith("dec") and marker.kind != "dec1"
+            )
+            lead_in, tight = prev.lead_in, tight and (prev.tight or not self._blank_before(at))
             del self.stack[idx:]
+            self.stack.append(
+                _Node(marker.kind, marker.value, marker.ordinal, indent, None, None, lead_in, tight)
+            )
+            if len(self.stack) == 1:
+                self.last_top[marker.kind] = marker.ordinal
+            return True
         else:
-            if marker.kind.startswith("dec") and marker.kind != "dec1":
+            if nested:
+                pass
+            elif marker.kind.startswith("dec") and marker.kind != "dec1":
                 parent = marker.value.rsplit(".", 1)[0]
                 numbered = [
                     n for n in self.stack if n.kind in ("dec1", "section") or n.kind.startswith("dec")
@@ -367,8 +493,62 @@ class _Parser:
                 return False
         if not self.stack:
             self.last_top[marker.kind] = marker.ordinal
-        self.stack.append(_Node(marker.kind, marker.value, marker.ordinal, indent, None))
+        lead_in = nested or before.endswith(":")
+        self.stack.append(_Node(marker.kind, marker.value, marker.ordinal, indent, None, None, lead_in))
         return True
+
+    def _titled(self, marker: _Marker, at: int | None) -> bool:
+        """Whether ``marker``'s line carries a clause title (see :func:`_is_title_line`)."""
+        standalone = at is None or at + 1 >= len(self.lines) or not self.lines[at + 1].strip()
+        heading = _heading_from_rest(marker.rest, standalone)
+        return heading is not None and _is_title_line(heading)
+
+    def _line_before(self, at: int | None) -> str:
+        """The last non-blank line before line ``at``, as markers are read ("" at the start)."""
+        if at is None:
+            return ""
+        return next((_plain(ln.strip()) for ln in reversed(self.lines[:at]) if ln.strip()), "")
+
+    def _blank_before(self, at: int | None) -> bool:
+        return at is None or at == 0 or not self.lines[at - 1].strip()
+
+    def _opens_list(self, before: str, marker: _Marker) -> bool:
+        """Whether the line before ``marker`` introduces a list: it ends in ":" or is itself a
+        title-only marker line of the same style ("1. Definitions")."""
+        if before.endswith(":"):
+            return True
+        other = self.parse_marker(before)
+        return other is not None and other.kind == marker.kind and len(other.rest.split()) <= 8
+
+    def continues_list(self, marker: _Marker, at: int) -> bool:
+        """Whether a marker on a line right after text (no blank line, lower-case text after it) is an
+        item all the same: the next item of an open list, or the first item after a line ending in ":".
+        A line that ends mid-way through a cross-reference ("... Section") is followed by no item."""
+        before = self._line_before(at)
+        if _MID_REFERENCE_RE.search(before):
+            return False
+        if marker.kind in ("path", "bare"):
+            return False
+        sibling = self._find_sibling(marker.kind, None)
+        if sibling is not None and sibling.ordinal + 1 == marker.ordinal:
+            return True
+        # the first item of a list that an item introduces ("b) its license agreement:" / "i) ..."),
+        # not "(1) assert ..." after a sentence of prose ending in ":"
+        return marker.ordinal == 1 and before.endswith(":") and self.parse_marker(before) is not None
+
+    def close_lists(self, indent: int) -> bool:
+        """A paragraph that is no item, at or left of the open items, closes the lists introduced by a
+        line ending in ":" and the lists whose items follow line by line (it belongs to their clause).
+        Returns whether anything was closed."""
+        closed = False
+        while self.stack:
+            top = self.stack[-1]
+            if (top.lead_in or top.tight) and indent <= top.indent + 1:
+                self.stack.pop()
+                closed = True
+            else:
+                break
+        return closed
 
     def _continues_top(self, marker: _Marker, at: int | None) -> bool:
         """A top-level marker after unnumbered text carries on the list it left (with a gap, too)."""
@@ -383,7 +563,7 @@ class _Parser:
     def label(self) -> str | None:
         label: str | None = None
         for node in self.stack:
-            if label is None:
+            if label is None or node.kind == "path":
                 label = node.value
             elif node.kind.startswith("dec") and node.value.startswith(label.split("(")[0] + "."):
                 label = node.value if "(" not in label else f"{label}({node.value})"
@@ -403,7 +583,9 @@ class _Parser:
 
 
 def _plain(stripped: str) -> str:
-    """A stripped line as markers are read: through Markdown emphasis, escapes and boxed frames."""
+    """A stripped line as markers are read: through Markdown emphasis, heading marks (a plain text
+    written in Markdown), escapes and boxed frames."""
+    stripped = re.sub(r"^#{1,6}\s+", "", stripped)
     return stripped.replace("**", "").replace("\\.", ".").strip("*").strip()
 
 
@@ -427,6 +609,72 @@ def _line_pages(lines: list[str]) -> list[int | None]:
 
 def _indent(line: str) -> int:
     return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+
+
+_MD_LINE_RE = re.compile(r"^#{1,6}\s+\S")
+_RUN_IN_RE = re.compile(r"^([A-Z][^.:;!?]{1,60}?)\.\s+(?=[A-Z\"“(])")
+
+
+def _clause_title(text: str) -> bool:
+    """Whether ``text`` (a heading, or the text after a marker) is a clause's title: a title line, or
+    a short phrase without inner punctuation ("Rights granted"), not a sentence or list item."""
+    text = text.strip().rstrip(".").strip()
+    if not text:
+        return False
+    return _is_title_line(text) or (len(text.split()) <= 5 and re.search(r"[,;:]", text) is None)
+
+
+def _after_unwrapped(lines: list[str], i: int) -> bool:
+    """Whether line ``i`` follows a whole paragraph written on one long line that ends a sentence."""
+    if i == 0 or _blank(lines[i - 1]):
+        return False
+    prev = lines[i - 1].expandtabs(4).rstrip()
+    return len(prev) > _UNWRAPPED and prev.endswith(_SENTENCE_END)
+
+
+def _standalone_title(lines: list[str], i: int, unnumbered: bool) -> str | None:
+    """The heading on line ``i`` (which starts a paragraph), or None.
+
+    A title line (short, title-case or upper-case, no digits) that stands on its own line before a
+    blank line; or one followed directly by the text it introduces, when it is short, the next line
+    starts a sentence and is not more of the same upper-case run. A trailing full stop is allowed
+    where the title cannot be a sentence: an upper-case title, or any title in unnumbered text
+    ("Grant of Copyright License." in a text that lost its numbers).
+    """
+    stripped = lines[i].strip()
+    next_blank = i + 1 >= len(lines) or _blank(lines[i + 1])
+    title = stripped
+    if title.endswith(".") and not title.endswith("..") and (title.isupper() or unnumbered):
+        title = title[:-1].rstrip()
+    if not _is_title_line(title):
+        # in unnumbered text, a one-line paragraph of up to three words in sentence case ("No warranty")
+        words = title.split()
+        short = 0 < len(words) <= 3 and title[:1].isupper() and title[-1:] not in ".,;:"
+        if not (unnumbered and next_blank and short and re.fullmatch(r"[A-Za-z' -]+", title)):
+            return None
+    if next_blank:
+        return title
+    nxt = lines[i + 1].strip()
+    if len(title) > 60 or len(title.split()) > 8 or not (nxt[:1].isupper() or nxt[:1] in '"“'):
+        return None
+    if title.isupper() and nxt.isupper() and not stripped.endswith("."):
+        return None  # a wrapped upper-case disclaimer
+    return title
+
+
+def _run_in_title(stripped: str) -> str | None:
+    """``Definitions. The following ...`` -> ``Definitions``: a short run-in title, at least half of
+    its longer words capitalised ("Grant of Copyright license"), so no sentence ("You must give ...")."""
+    m = _RUN_IN_RE.match(stripped)
+    if not m or len(m.group(1).split()) > 6:
+        return None
+    text = m.group(1)
+    long_words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if len(w) > 3]
+    if re.search(r"\d", text) or not long_words:
+        return None
+    if sum(1 for w in long_words if w[0].isupper()) * 2 < len(long_words):
+        return None
+    return _clean_heading(text)
 
 
 def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
@@ -474,9 +722,19 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                 continue
             prev_blank = False
             continue
+        # a line after a whole unwrapped paragraph (a long line that ends a sentence) starts a new one,
+        # as a line after a blank line does
+        para_start = prev_blank or _after_unwrapped(lines, i)
+        md_heading = _MD_LINE_RE.match(stripped) is not None
+        underlined = i + 1 < len(lines) and _UNDERLINE_RE.match(lines[i + 1]) is not None
         # markers are read through Markdown emphasis, escapes and boxed frames ("*  6. ... *")
         marker = parser.parse_marker(_plain(stripped))
-        if marker is not None and not prev_blank and marker.rest[:1].islower():
+        if (
+            marker is not None
+            and not para_start
+            and marker.rest[:1].islower()
+            and not parser.continues_list(marker, i)
+        ):
             marker = None  # a wrapped line that happens to start like "(1) assert ..."
         if marker is not None:
             old_stack, old_free = list(parser.stack), parser.free_heading
@@ -488,29 +746,38 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                 if marker.kind != "group" and parser.stack:
                     node = parser.stack[-1]
                     if node.heading is None:
-                        node.heading = _heading_from_rest(marker.rest, standalone=next_blank)
+                        node.heading = _heading_from_rest(marker.rest, standalone=next_blank or md_heading)
+                    node.titled = node.heading is not None and _is_title_line(node.heading)
+                    if _clause_title(node.heading or marker.rest):
+                        # an item with a title ("1.0 Definitions of Capitalised Words", "3. REQUIREMENTS")
+                        # is a clause, not a list item: a paragraph after it stays in it
+                        node.lead_in = node.tight = False
                     if i + 1 < len(lines) and not _blank(lines[i + 1]):
                         node.body_indent = _indent(lines[i + 1])
                 prev_blank = False
                 continue
-        if prev_blank:
-            if next_blank and _is_title_line(stripped) and parser.stack and parser.stack[0].kind == "annex":
+        if md_heading or (underlined and len(stripped) <= 90 and not _UNDERLINE_RE.match(stripped)):
+            # a Markdown "## Title" or a title underlined with === / --- in a plain text: always a heading
+            close(i)
+            parser.stack = []
+            parser.free_heading = _clean_heading(_plain(stripped))
+            prev_blank = False
+            continue
+        if para_start:
+            title = _standalone_title(lines, i, unnumbered=not parser.stack)
+            if title and parser.stack and parser.stack[0].kind == "annex":
                 if parser.stack[-1].heading is None:
                     parser.stack[-1].heading = _clean_heading(stripped)
-            elif (
-                next_blank
-                and _is_title_line(stripped)
-                and (
-                    not parser.stack
-                    or indent <= parser.stack[0].indent
-                    or indent >= 8  # a centred heading ("END OF TERMS AND CONDITIONS")
-                    or (stripped.isupper() and len(stripped.split()) >= 2)
-                )
+            elif title and (
+                not parser.stack
+                or indent <= parser.stack[0].indent
+                or indent >= 8  # a centred heading ("END OF TERMS AND CONDITIONS")
+                or (stripped.isupper() and len(stripped.split()) >= 2)
             ):
                 # the heading line opens the (unnumbered) text it introduces
                 close(i)
                 parser.stack = []
-                parser.free_heading = _clean_heading(stripped)
+                parser.free_heading = _clean_heading(title)
                 prev_blank = False
                 continue
             # a paragraph at or left of a hanging-indented marker is outside that clause
@@ -524,6 +791,23 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                     parser.stack.pop()
                 else:
                     break
+            # a paragraph after a list introduced by "...:" (or one item per line) that is no item
+            # belongs to the enclosing clause ("You may add Your own ..." after 4(d); "7." after 6(d))
+            if parser.stack:
+                old_stack = list(parser.stack)
+                if parser.close_lists(indent):
+                    new_stack, parser.stack = parser.stack, old_stack
+                    if not popped:
+                        close(i)
+                    parser.stack = new_stack
+            if not parser.stack:
+                # unnumbered text: a paragraph that starts with a run-in title ("Redistribution. You
+                # may ...") opens a section under that title (a text that lost its numbers keeps its
+                # headings as labels; no number is invented)
+                run_in = _run_in_title(stripped)
+                if run_in:
+                    close(i)
+                    parser.free_heading = run_in
         prev_blank = False
     close(len(lines))
     return [s for s in segments if s.end > s.start]
@@ -584,8 +868,17 @@ class ClauseSplitter:
         trimmed = [(seg, a, b) for seg, a, b in trimmed if a < b]
         for n, (seg, start, end) in enumerate(trimmed):
             words = sum(len(lines[k].split()) for k in range(start, end))
-            if words <= 8 and n + 1 < len(trimmed) and _is_heading_only(seg, trimmed[n + 1][0]):
-                continue  # a bare title ("5. Intellectual Property.") adds nothing of its own
+            if (
+                words <= 8
+                and n + 1 < len(trimmed)
+                and _is_heading_only(seg, trimmed[n + 1][0])
+                and len(_paragraphs(lines, start, end)) == 1
+                and not lines[end - 1].rstrip().endswith(":")
+            ):
+                # a bare title ("5. Intellectual Property.") adds nothing of its own; a short line
+                # that introduces a list ("b) its license agreement:") or a title with a lead-in
+                # sentence is text and is kept
+                continue
             paras = _paragraphs(lines, start, end)
             definitions = (
                 len(paras) >= 3 and sum(1 for a, _ in paras if _DEF_RE.match(lines[a])) >= len(paras) // 2 + 1

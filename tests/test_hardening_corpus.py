@@ -154,12 +154,14 @@ GUARDS = """\
 
 def test_numbers_that_are_not_siblings_stay_text(splitter):
     clauses = _split(splitter, GUARDS)
-    assert [c.section for c in clauses if c.section] == ["1", "2", "3", "4", "5"]
+    assert [c.section for c in clauses if c.section] == ["1", "2(1)", "2(2)", "3", "4", "5"]
     # a cross-reference wrapped to the start of a line
     assert _clause_with(clauses, "The conditions also bind").section == "1"
-    # a nested list reusing the top-level style right under a title-only clause
-    assert _clause_with(clauses, "Keep the copyright notice").section == "2"
-    assert _clause_with(clauses, "Keep this licence text").section == "2"
+    # a nested list reusing the top-level style right under a title-only clause is a list of its own
+    # (issue 16: BLOOM RAIL's definitions are 1(2)...), and "3. Scope." with a title like the top-level
+    # clauses goes back to the top level
+    assert _clause_with(clauses, "Keep the copyright notice").section == "2(1)"
+    assert _clause_with(clauses, "Keep this licence text").section == "2(2)"
     # a version number, and a nested item the next top-level number (4) shows to be nested
     assert _clause_with(clauses, "1.6.1 FOR ANY PURPOSE").section == "3"
     assert _clause_with(clauses, "The nested item").section == "3"
@@ -176,9 +178,10 @@ def test_lists_introduced_by_a_colon_stay_nested(splitter):
         "2. Keep the licence.\n"
     )
     clauses = _split(splitter, body)
-    assert [c.section for c in clauses if c.section] == ["1", "2"]
-    assert _clause_with(clauses, "Keep the notice").section == "2"
-    assert _clause_with(clauses, "Keep the licence").section == "2"
+    # the list is clause 2's own (issue 16: a nested list in the top-level style gets its own labels)
+    assert [c.section for c in clauses if c.section] == ["1", "2", "2(1)", "2(2)"]
+    assert _clause_with(clauses, "Keep the notice").section == "2(1)"
+    assert _clause_with(clauses, "Keep the licence").section == "2(2)"
 
 
 def test_real_corpus_texts_with_gaps_and_restarts(split_corpus):
