@@ -6,7 +6,7 @@ from pathlib import Path
 
 from licenseqa.answering.retrieval import Retriever
 from licenseqa.config import Settings
-from licenseqa.index.embeddings import SentenceTransformerEmbedder, canonical_model_name
+from licenseqa.index.embeddings import canonical_model_name, embedder_for
 from licenseqa.index.store import ChromaStore
 
 
@@ -14,8 +14,9 @@ def open_retriever(settings: Settings) -> Retriever:
     """Open the index and load the embedding model once; raise a user-facing error if unusable."""
     store = ChromaStore.open(settings).fresh()  # the index may have been rebuilt by another process
     state = store.require_state()
-    state.check_model(canonical_model_name(settings.embedding_model))  # before the slow model load
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
+    # before the slow model load
+    state.check_model(canonical_model_name(settings.embedding_model), settings.embedding_backend)
+    embedder = embedder_for(settings)
     retriever = Retriever(store, embedder, corpus_dir=Path(settings.corpus_dir))
     retriever.snapshot()
     return retriever
