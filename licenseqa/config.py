@@ -12,7 +12,7 @@ from licenseqa.errors import ConfigError
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 # how vectors are computed (licenseqa.index.embeddings): the model itself, or its ONNX export
-EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+EmbeddingBackend = Literal["torch", "onnx"]
 EMBEDDING_BACKENDS: tuple[str, ...] = get_args(EmbeddingBackend)
 DEFAULT_EMBEDDING_BACKEND: EmbeddingBackend = "torch"
 
@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Clauses embedded per batch.")
     embedding_backend: EmbeddingBackend = Field(
         DEFAULT_EMBEDDING_BACKEND,
-        description="Encoder of the embedding model: torch, onnx (exported once, cached in cache_dir) or "
-        "onnx-int8 (quantised). The index records it; a different one rebuilds the index.",
+        description="Encoder of the embedding model: torch or onnx (exported once, cached in cache_dir). "
+        "The index records it; a different one rebuilds the index.",
     )
     cache_dir: Path = Field(Path(".cache"), description="Folder of derived files (the ONNX export).")
     log_level: str = Field("WARNING", description="Logging level (DEBUG, INFO, WARNING, ERROR).")
