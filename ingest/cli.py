@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.pipeline import run_ingest
-    from licenseqa.index.embeddings import SentenceTransformerEmbedder
+    from licenseqa.index.embeddings import embedder_for
     from licenseqa.index.store import ChromaStore
 
     store = ChromaStore.open(settings, create=True)
@@ -73,13 +73,14 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     report = run_ingest(
         Path(settings.corpus_dir),
         store,
-        lambda: SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size),
+        lambda: embedder_for(settings),
         settings.embedding_model,
         rebuild=args.rebuild,
         strict=args.strict,
         progress=_progress_factory(show_bar),
         index_dir=None if settings.chroma_url else Path(settings.index_dir),
         batch_size=settings.embed_batch_size,
+        encoder=settings.embedding_backend,
     )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))

@@ -115,11 +115,11 @@ def load_library(
     return result
 
 
-def up_to_date(store: LibraryStore, selection: Selection, model: str) -> IngestReport | None:
+def up_to_date(store: LibraryStore, selection: Selection, model: str, encoder: str) -> IngestReport | None:
     """The report of a no-op run when the built state already holds exactly ``selection`` (same digests,
-    model and splitter), else None."""
+    model, encoder and splitter), else None."""
     state = store.read_state()
-    if state is None or state.embedding_model != canonical_model_name(model):
+    if state is None or (state.embedding_model, state.encoder) != (canonical_model_name(model), encoder):
         return None
     if state.splitter_version != SPLITTER_VERSION or state.collection not in store.clause_collections():
         return None
@@ -134,13 +134,14 @@ def up_to_date(store: LibraryStore, selection: Selection, model: str) -> IngestR
 STAMP = "library.stamp.json"
 
 
-def _stamp_value(selection: Selection, model: str) -> dict[str, Any]:
+def _stamp_value(selection: Selection, model: str, encoder: str) -> dict[str, Any]:
     digest = hashlib.sha256()
     for e in selection.entries:
         digest.update(f"{e.key}\0{e.sha256}\n".encode())
     return {
         "selection": digest.hexdigest(),
         "model": canonical_model_name(model),
+        "encoder": encoder,
         "splitter": SPLITTER_VERSION,
     }
 
@@ -158,7 +159,7 @@ def stamped_report(settings: Settings, selection: Selection) -> IngestReport | N
         data = json.loads((Path(settings.index_dir) / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("value") != _stamp_value(selection, settings.embedding_model):
+    if not isinstance(data, dict) or data.get("value") != _stamp_value(selection, settings.embedding_model, settings.embedding_backend):
         return None
     report = IngestReport(embedding_model=str(data["value"]["model"]))
     report.corpus_version = str(data.get("corpus_version", ""))
@@ -172,7 +173,7 @@ def write_stamp(settings: Settings, selection: Selection, report: IngestReport) 
         return
     path = Path(settings.index_dir) / STAMP
     payload = {
-        "value": _stamp_value(selection, settings.embedding_model),
+        "value": _stamp_value(selection, settings.embedding_model, settings.embedding_backend),
         "corpus_version": report.corpus_version,
         "chunks_total": report.chunks_total,
     }
@@ -196,21 +197,21 @@ def build(
 ) -> dict[str, Any]:
     """Build or update the library from the bundled copy in ``data_dir``; the report as a dict (see
     :func:`main` for the fields). ``embedder_factory``: default, the configured model."""
-    from licenseqa.index.embeddings import SentenceTransformerEmbedder
+    from licenseqa.index.embeddings import embedder_for
 
     started = time.perf_counter()
     library = catalog(data_dir / CATALOG.name)
     if embedder_factory is None:
 
         def embedder_factory() -> Embedder:
-            return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
+            return embedder_for(settings)
 
     selection = select(library, corpus_names(Path(settings.corpus_dir)), only, limit)
     report = None if rebuild else stamped_report(settings, selection)
     if report is None:
         store = open_library_store(settings, create=True)
         store.record_meta = {e.key: record_metadata(e) for e in selection.entries}
-        report = None if rebuild else up_to_date(store, selection, settings.embedding_model)
+        report = None if rebuild else up_to_date(store, selection, settings.embedding_model, settings.embedding_backend)
     if report is None:
         report = ingest_documents(
             load_library(selection, data_dir, library),
@@ -221,6 +222,7 @@ def build(
             progress=_progress_factory(progress),
             index_dir=None if settings.chroma_url else Path(settings.index_dir),
             batch_size=settings.embed_batch_size,
+            encoder=settings.embedding_backend,
         )
     write_stamp(settings, selection, report)
     seconds = time.perf_counter() - started

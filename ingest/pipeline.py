@@ -26,11 +26,13 @@ from typing import Any
 
 from ingest.loader import CorpusDocument, LoadResult, Skipped, load_corpus
 from ingest.splitter import SPLITTER_VERSION, ClauseSplitter
+from licenseqa.config import DEFAULT_EMBEDDING_BACKEND
 from licenseqa.corpus.documents import document_versions
 from licenseqa.corpus.hashing import corpus_version
 from licenseqa.errors import CorpusError, LicenseQAError
-from licenseqa.index.embeddings import Embedder, canonical_model_name
+from licenseqa.index.embeddings import Embedder, canonical_model_name, encoder_of
 from licenseqa.index.store import ChromaStore, DocState, IndexState, clause_id, doc_key
+from licenseqa.models import Clause
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ class IngestReport:
     seconds: float = 0.0
     corpus_version: str = ""
     embedding_model: str = ""
+    encoder: str = DEFAULT_EMBEDDING_BACKEND
     rebuilt: bool = False
     strict_failed: bool = False
 
@@ -66,6 +69,7 @@ class IngestReport:
             "seconds": round(self.seconds, 3),
             "corpus_version": self.corpus_version,
             "embedding_model": self.embedding_model,
+            "encoder": self.encoder,
         }
 
 
@@ -135,6 +139,28 @@ def plan_corpus(
     return changed, keep
 
 
+EMBED_GROUP_BATCHES = 16  # batches per encoder call: one upsert per call, bounded memory
+
+
+def embed_in_groups(
+    embedder: Embedder | None, records: list[tuple[str, int, Clause]], batch_size: int = 32
+) -> Iterator[tuple[list[tuple[str, int, Clause]], list[list[float]]]]:
+    """Embed ``(doc_key, clause index, clause)`` records; yield ``(records, vectors)`` groups.
+
+    The records of all documents are sorted by the length of their embedded text (longest
+    first) before they are cut into groups of ``batch_size * EMBED_GROUP_BATCHES``: a batch then
+    holds clauses of similar length, so little of it is padding (sentence-transformers sorts only
+    within one call, and one call per document leaves short, ragged batches). Each vector is a
+    unit vector of the model's dimension, in the order of its group's records.
+    """
+    ordered = sorted(records, key=lambda r: -len(r[2].embed_text))
+    group = batch_size * EMBED_GROUP_BATCHES
+    for start in range(0, len(ordered), group):
+        part = ordered[start : start + group]
+        assert embedder is not None
+        yield part, embedder.embed_documents([c.embed_text for _, _, c in part])
+
+
 def run_ingest(
     corpus_dir: Path,
     store: ChromaStore,
@@ -146,8 +172,13 @@ def run_ingest(
     progress: ProgressFactory | None = None,
     index_dir: Path | None = None,
     batch_size: int = 32,
+    encoder: str = DEFAULT_EMBEDDING_BACKEND,
 ) -> IngestReport:
-    """Bring the index in line with ``corpus_dir``. The embedder is only loaded if needed."""
+    """Bring the index in line with ``corpus_dir``. The embedder is only loaded if needed.
+
+    ``model_name`` and ``encoder`` (the embedder's backend, ``LICENSEQA_EMBEDDING_BACKEND``) are
+    recorded in the index state; an index built with another model or encoder is rebuilt.
+    """
     started = time.perf_counter()
     if not corpus_dir.is_dir():
         raise CorpusError(
@@ -167,6 +198,7 @@ def run_ingest(
         index_dir=index_dir,
         batch_size=batch_size,
         started=started,
+        encoder=encoder,
     )
 
 
@@ -182,11 +214,12 @@ def ingest_documents(
     index_dir: Path | None = None,
     batch_size: int = 32,
     started: float | None = None,
+    encoder: str = DEFAULT_EMBEDDING_BACKEND,
 ) -> IngestReport:
     """Bring ``store`` in line with the ``loaded`` documents (the corpus, or the LicenseDB library): the
     same incremental, crash-safe steps (module docstring) whatever the documents come from."""
     started = time.perf_counter() if started is None else started
-    report = IngestReport(embedding_model=canonical_model_name(model_name))
+    report = IngestReport(embedding_model=canonical_model_name(model_name), encoder=encoder)
     report.skipped = loaded.skipped
     if strict and loaded.skipped:
         report.strict_failed = True
@@ -199,11 +232,14 @@ def ingest_documents(
 
     with index_lock(index_dir):
         state = store.read_state()
-        if state is not None and state.embedding_model != report.embedding_model:
+        if state is not None and (state.embedding_model, state.encoder) != (report.embedding_model, encoder):
             log.warning(
-                "The index was built with %s; the configured model is %s. Rebuilding the whole index.",
+                "The index was built with %s (encoder %s); the configured model is %s (encoder %s). "
+                "Rebuilding the whole index.",
                 state.embedding_model,
+                state.encoder,
                 report.embedding_model,
+                encoder,
             )
             rebuild = True
         if state is not None and state.splitter_version != SPLITTER_VERSION and not rebuild:
@@ -238,6 +274,11 @@ def ingest_documents(
             key = doc_key(doc.doc_id, doc.digest)
             if splitter is None:
                 embedder = embedder_factory()
+                if encoder_of(embedder) != encoder:
+                    raise LicenseQAError(
+                        f"The embedder computes vectors with {encoder_of(embedder)} but the ingest was "
+                        f"asked to record {encoder}; pass the configured backend (encoder=...)."
+                    )
                 splitter = ClauseSplitter.for_embedder(embedder)
             clauses = splitter.split(doc.text)
             if not clauses:
@@ -253,22 +294,11 @@ def ingest_documents(
 
         total = sum(len(c) for _, _, c in pending)
         bar = progress(total, "embedding clauses") if (progress and total) else _NullBar()
-        # embed in large, length-sorted groups across documents (less padding), upsert per document
         flat = [(key, n, c) for _doc, key, clauses in pending for n, c in enumerate(clauses)]
-        group = batch_size * 8
         try:
-            for start in range(0, len(flat), group):
-                part = flat[start : start + group]
-                assert embedder is not None
-                vectors = embedder.embed_documents([c.embed_text for _, _, c in part])
-                by_doc: dict[str, list[int]] = {}
-                for i, (key, _, _) in enumerate(part):
-                    by_doc.setdefault(key, []).append(i)
-                for key, idx in by_doc.items():
-                    first = part[idx[0]][1]
-                    store.upsert(
-                        target, key, [part[i][2] for i in idx], [vectors[i] for i in idx], offset=first
-                    )
+            assert embedder is not None or not flat
+            for part, vectors in embed_in_groups(embedder, flat, batch_size):
+                store.upsert_records(target, part, vectors)
                 report.chunks_embedded += len(part)
                 bar.update(len(part))
                 log.info("upserted %d/%d clauses", report.chunks_embedded, total)
@@ -283,6 +313,7 @@ def ingest_documents(
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
             docs=new_docs,
             splitter_version=SPLITTER_VERSION,
+            encoder=encoder,
         )
         if state is None or rebuild or replace(new_state, built_at=state.built_at) != state:
             store.write_state(new_state)

@@ -66,9 +66,9 @@ class Preview:
 def make_splitter() -> ClauseSplitter:
     """The ingest's splitter for the configured embedding model (LICENSEQA_EMBEDDING_MODEL)."""
     from licenseqa.config import load_settings
-    from licenseqa.index.embeddings import SentenceTransformerEmbedder
+    from licenseqa.index.embeddings import embedder_for
 
-    return ClauseSplitter.for_embedder(SentenceTransformerEmbedder(load_settings().embedding_model))
+    return ClauseSplitter.for_embedder(embedder_for(load_settings()))
 
 
 def summarise(preview: Preview, doc: DocumentText, clauses: list[Clause]) -> Preview:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -10,6 +11,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from licenseqa.errors import ConfigError
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# how vectors are computed (licenseqa.index.embeddings): the model itself, or its ONNX export
+EmbeddingBackend = Literal["torch", "onnx"]
+EMBEDDING_BACKENDS: tuple[str, ...] = get_args(EmbeddingBackend)
+DEFAULT_EMBEDDING_BACKEND: EmbeddingBackend = "torch"
 
 
 class Settings(BaseSettings):
@@ -28,6 +33,12 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or path; the default is bundled (offline).",
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Clauses embedded per batch.")
+    embedding_backend: EmbeddingBackend = Field(
+        DEFAULT_EMBEDDING_BACKEND,
+        description="Encoder of the embedding model: torch or onnx (exported once, cached in cache_dir). "
+        "The index records it; a different one rebuilds the index.",
+    )
+    cache_dir: Path = Field(Path(".cache"), description="Folder of derived files (the ONNX export).")
     log_level: str = Field("WARNING", description="Logging level (DEBUG, INFO, WARNING, ERROR).")
     llm: str | None = Field(
         None,

@@ -184,8 +184,17 @@ class LibraryTier:
     """The built library behind the answers (module docstring). Reads its state at most every
     ``refresh_seconds``; clause snapshots of the licences asked are cached (``cache_size`` sets)."""
 
-    def __init__(self, store: LibraryStore, refresh_seconds: float = 2.0, cache_size: int = 32) -> None:
+    def __init__(
+        self,
+        store: LibraryStore,
+        refresh_seconds: float = 2.0,
+        cache_size: int = 32,
+        encoder: tuple[str, str] | None = None,
+    ) -> None:
         self.store = store
+        # (model, encoder backend) the questions are embedded with: a library built with another one is
+        # not searchable (its vectors live in another space) and counts as not built until rebuilt
+        self.encoder = encoder
         self.refresh_seconds = refresh_seconds
         self.cache_size = cache_size
         self._state: IndexState | None = None
@@ -206,6 +215,19 @@ class LibraryTier:
                     self.store = self.store.fresh()
                     self._snapshots.clear()
                     state = self.store.read_state()
+                if (
+                    state is not None
+                    and self.encoder is not None
+                    and (state.embedding_model, state.encoder) != self.encoder
+                ):
+                    log.warning(
+                        "The LicenseDB library was built with %s (encoder %s), the questions are embedded "
+                        "with %s (encoder %s): it is ignored until `licenseqa library build` rebuilds it.",
+                        state.embedding_model,
+                        state.encoder,
+                        *self.encoder,
+                    )
+                    state = None
                 self._state, self._checked = state, time.monotonic()
         return self._state
 
@@ -236,6 +258,7 @@ class LibraryTier:
             built_at=state.built_at,
             docs={k: state.docs[k] for k in wanted},
             splitter_version=state.splitter_version,
+            encoder=state.encoder,
         )
         snap = make(sub, self.store.live_vectors(sub))
         with self._lock:

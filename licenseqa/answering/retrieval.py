@@ -43,7 +43,7 @@ from licenseqa.answering.analysis import Analysis, QuestionAnalyser
 from licenseqa.answering.detect import DocName, LicenseDetector, remove_spans
 from licenseqa.corpus.documents import resolve_names
 from licenseqa.errors import InputError
-from licenseqa.index.embeddings import Embedder, canonical_model_name
+from licenseqa.index.embeddings import Embedder, canonical_model_name, encoder_of
 from licenseqa.index.store import ChromaStore, IndexState
 from licenseqa.models import MAX_K, Clause, Hit
 
@@ -205,7 +205,7 @@ class Retriever:
                 self.store = self.store.fresh()
                 state = self.store.require_state()
             if snap is None or changed:
-                state.check_model(canonical_model_name(self.embedder.name))
+                state.check_model(canonical_model_name(self.embedder.name), encoder_of(self.embedder))
                 started = time.perf_counter()
                 snap = _Snapshot(state, self.store.live_vectors(state))
                 self._snapshot = snap

@@ -113,7 +113,7 @@ def index_status(settings: Settings) -> IndexStatus:
     except IndexMissingError as exc:
         return IndexStatus(location, False, str(exc))
     try:
-        state.check_model(canonical_model_name(settings.embedding_model))
+        state.check_model(canonical_model_name(settings.embedding_model), settings.embedding_backend)
     except IndexModelMismatchError as exc:
         ready, message, changes, skipped = False, str(exc), (), ()
     else:

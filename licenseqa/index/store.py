@@ -68,6 +68,9 @@ class IndexState:
     built_at: str
     docs: dict[str, DocState] = field(default_factory=dict)
     splitter_version: int = 0
+    # the backend that computed the vectors (licenseqa.index.embeddings); states written before it was
+    # recorded were all built by sentence-transformers on torch
+    encoder: str = "torch"
 
     @property
     def live_keys(self) -> list[str]:
@@ -77,13 +80,14 @@ class IndexState:
     def chunks_total(self) -> int:
         return sum(d.chunks for d in self.docs.values())
 
-    def check_model(self, configured: str) -> None:
+    def check_model(self, configured: str, encoder: str = "torch") -> None:
         """Raise :class:`IndexModelMismatchError` unless the index was embedded with ``configured``
-        (a canonical model name)."""
-        if self.embedding_model != configured:
+        (a canonical model name) on ``encoder`` (a backend of ``licenseqa.config.EMBEDDING_BACKENDS``):
+        query vectors from another encoder are close but not the vectors the index was built from."""
+        if self.embedding_model != configured or self.encoder != encoder:
             raise IndexModelMismatchError(
-                f"The index was built with {self.embedding_model} but {configured} is configured. "
-                "Rebuild it with `licenseqa ingest --rebuild`."
+                f"The index was built with {self.embedding_model} (encoder {self.encoder}) but "
+                f"{configured} (encoder {encoder}) is configured. Rebuild it with `licenseqa ingest`."
             )
 
     def to_json(self) -> str:
@@ -104,6 +108,7 @@ class IndexState:
             built_at=data["built_at"],
             docs=docs,
             splitter_version=int(data.get("splitter_version", 0)),
+            encoder=str(data.get("encoder", "torch")),
         )
 
 
@@ -293,13 +298,22 @@ class ChromaStore:
         embeddings: Sequence[Sequence[float]],
         offset: int = 0,
     ) -> None:
-        if not clauses:
+        self.upsert_records(collection, [(doc_key, offset + i, c) for i, c in enumerate(clauses)], embeddings)
+
+    def upsert_records(
+        self,
+        collection: str,
+        records: Sequence[tuple[str, int, Clause]],
+        embeddings: Sequence[Sequence[float]],
+    ) -> None:
+        """Write clauses of any documents in one call: ``(doc_key, clause index, clause)`` per record."""
+        if not records:
             return
         self._collection(collection).upsert(
-            ids=[clause_id(doc_key, offset + i) for i in range(len(clauses))],
+            ids=[clause_id(key, n) for key, n, _ in records],
             embeddings=[list(v) for v in embeddings],
-            documents=[c.text for c in clauses],
-            metadatas=[clause_metadata(c, doc_key) for c in clauses],
+            documents=[c.text for _, _, c in records],
+            metadatas=[clause_metadata(c, key) for key, _, c in records],
         )
 
     def record_keys(self, collection: str) -> dict[str, str]:
