@@ -159,7 +159,9 @@ def stamped_report(settings: Settings, selection: Selection) -> IngestReport | N
         data = json.loads((Path(settings.index_dir) / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("value") != _stamp_value(selection, settings.embedding_model, settings.embedding_backend):
+    if not isinstance(data, dict) or data.get("value") != _stamp_value(
+        selection, settings.embedding_model, settings.embedding_backend
+    ):
         return None
     report = IngestReport(embedding_model=str(data["value"]["model"]))
     report.corpus_version = str(data.get("corpus_version", ""))
@@ -211,7 +213,11 @@ def build(
     if report is None:
         store = open_library_store(settings, create=True)
         store.record_meta = {e.key: record_metadata(e) for e in selection.entries}
-        report = None if rebuild else up_to_date(store, selection, settings.embedding_model, settings.embedding_backend)
+        report = (
+            None
+            if rebuild
+            else up_to_date(store, selection, settings.embedding_model, settings.embedding_backend)
+        )
     if report is None:
         report = ingest_documents(
             load_library(selection, data_dir, library),
