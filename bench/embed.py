@@ -178,7 +178,8 @@ def main() -> int:
         print(f"{name:<11}{result[name]['seconds']:>9.1f}{result[name]['clauses_per_s']:>11.1f}")
     print(f"speed-up optimised / naive = {result['speedup']:.2f}x")
     print(f"store (Chroma upserts) {timings['store']:.1f} s, index on disk {disk_mb:.1f} MB")
-    print(f"load: torch {naive_load:.1f} s, {args.backend} {fast_load:.1f} s (includes a first ONNX export)")
+    note = " (includes the first ONNX export, if any)" if args.backend != "torch" else ""
+    print(f"load: naive torch {naive_load:.1f} s, optimised {args.backend} {fast_load:.1f} s{note}")
     print(
         "peak RSS MB: models loaded {models_loaded}, after naive {after_naive}, after optimised "
         "{after_optimised}".format(**result["peak_rss_mb"])
