@@ -8,7 +8,7 @@ query (top 10, no filter). Targets (issue 4): p50 <= 25 ms and p50 <= 2.5x the f
 Uses the index configured by LICENSEQA_INDEX_DIR / LICENSEQA_CHROMA_URL (build it first).
 ``--library`` also times ``answer()`` with the LicenseDB library tier unplugged (as when it is not built),
 interleaved in the same run (issue 16: warm p50 with the library <= 2x without); ``--questions`` may be
-given twice, e.g. dev.jsonl and a file of library-only questions.
+given twice, e.g. eval/dev.jsonl and bench/library-questions.jsonl (three library-only questions).
 """
 
 from __future__ import annotations

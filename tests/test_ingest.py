@@ -135,7 +135,9 @@ def test_cli_json_report_and_strict_exit_code(tmp_path, small_corpus):
         "seconds",
         "corpus_version",
         "embedding_model",
+        "encoder",
     }
+    assert report["encoder"] == "torch"  # the default backend (LICENSEQA_EMBEDDING_BACKEND)
     assert report["docs_total"] == 5 and report["chunks_embedded"] == report["chunks_total"]
     (small_corpus / "licenses" / "empty.md").write_text("")
     strict = run_ingest_cli("--corpus", str(small_corpus), "--json", "--strict", env=env)

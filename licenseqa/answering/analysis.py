@@ -270,11 +270,13 @@ class QuestionAnalyser:
         for lm in self.library.find(text):
             if any(lm.start < m.end and m.start < lm.end for m in found):
                 continue  # part of a corpus licence's name: the corpus governs
-            same = [
-                i
-                for i, u in enumerate(out)
-                if lm.phrase in normalise(u.name) or normalise(u.name) in lm.phrase
-            ]
+            # the same name already read as unknown ("Sleepycat License") takes the library's keys; a
+            # longer name that contains it ("Zorblax Fair Source License") is another licence
+            words = self.library.distinct(lm.phrase)
+            names = [self.library.distinct(normalise(u.name)) for u in out]
+            if any(words < n for n in names):
+                continue
+            same = [i for i, n in enumerate(names) if n == words]
             for i in same:
                 u = out[i]
                 out[i] = UnknownLicence(u.name, _merge_keys(lm.keys, u.scancode_keys), u.other_versions)

@@ -92,6 +92,11 @@ class LibraryNames:
         self._generic = generic_words
         self._longest = max((len(w) for w in self._table), default=0)
 
+    def distinct(self, phrase: str) -> frozenset[str]:
+        """The words of a normalised name that are not generic licence words ("sleepycat" of
+        "sleepycat license")."""
+        return frozenset(w for w in phrase.split() if w not in self._generic)
+
     def find(self, text: str) -> list[LibraryMention]:
         """Library licence names in ``text`` (already normalised), longest first, no overlaps."""
         words = text.split()
