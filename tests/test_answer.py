@@ -178,8 +178,10 @@ def test_ask_json_prints_exactly_one_object(full_index):
         "end_line",
         "page",  # the PDF page a citation is on (#17 kind 8); null for a text document
         "page_end",
+        "tier",  # "corpus"; "library" (with a "label") for a LicenseDB text (#16)
     }
     assert data["citations"][0]["page"] is None and data["citations"][0]["page_end"] is None
+    assert data["citations"][0]["tier"] == "corpus"
     assert (data["citations"][0]["doc_id"], data["citations"][0]["section"]) == ("llama2", "7")
     assert set(data["retrieved"][0]) == {
         "rank",
