@@ -9,7 +9,7 @@ besides the clause metadata, the licence's LicenseDB ``key``, ``name``, ``spdx``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,25 +43,9 @@ class LibraryStore(ChromaStore):
         super().__init__(client, prefix + LIBRARY_SUFFIX, location, settings)
         self.record_meta: Mapping[str, dict[str, Any]] = {}
 
-    def upsert(
-        self,
-        collection: str,
-        doc_key: str,
-        clauses: Sequence[Clause],
-        embeddings: Sequence[Sequence[float]],
-        offset: int = 0,
-    ) -> None:
-        if not clauses:
-            return
-        from licenseqa.index.store import clause_id, clause_metadata
-
-        extra = dict(self.record_meta.get(clauses[0].doc_id) or {"tier": TIER})
-        self._collection(collection).upsert(
-            ids=[clause_id(doc_key, offset + i) for i in range(len(clauses))],
-            embeddings=[list(v) for v in embeddings],
-            documents=[c.text for c in clauses],
-            metadatas=[{**clause_metadata(c, doc_key), **extra} for c in clauses],
-        )
+    def extra_metadata(self, clause: Clause) -> dict[str, Any]:
+        """The LicenseDB metadata of the clause's own text (a write may mix clauses of many texts)."""
+        return dict(self.record_meta.get(clause.doc_id) or {"tier": TIER})
 
 
 def open_library_store(settings: Settings, create: bool = False) -> LibraryStore:

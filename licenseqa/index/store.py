@@ -313,8 +313,12 @@ class ChromaStore:
             ids=[clause_id(key, n) for key, n, _ in records],
             embeddings=[list(v) for v in embeddings],
             documents=[c.text for _, _, c in records],
-            metadatas=[clause_metadata(c, key) for key, _, c in records],
+            metadatas=[{**clause_metadata(c, key), **self.extra_metadata(c)} for key, _, c in records],
         )
+
+    def extra_metadata(self, clause: Clause) -> dict[str, Any]:
+        """Metadata a tier adds to every record of ``clause``'s document (none for the corpus)."""
+        return {}
 
     def record_keys(self, collection: str) -> dict[str, str]:
         """id -> doc_key of every record in ``collection``."""
