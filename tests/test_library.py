@@ -226,3 +226,30 @@ def test_stack_names_a_library_only_licence_with_its_licensedb_category(tmp_path
     assert bdb.status == "needs-review" and bdb.licensedb_category == "Copyleft"
     assert any("ScanCode LicenseDB: Sleepycat License" in r and "Copyleft" in r for r in bdb.reasons)
     assert plain.licensedb_category is None and plain.family
+
+
+def test_an_english_translation_answers_before_the_original(indexes, embedder, tmp_path):
+    """LicenseDB keeps a French original (``cecill-b``) beside its English translation (``cecill-b-en``):
+    an English question is answered from the English text, whichever name it uses."""
+    from ingest.library import build
+    from licenseqa.answering.compose import answer
+    from licenseqa.answering.detect import normalise
+    from licenseqa.answering.library import library_names
+    from licenseqa.service import open_retriever
+
+    _, bare, corpus = indexes
+    index = tmp_path / "index"
+    shutil.copytree(bare, index)
+    settings = load_settings(corpus_dir=corpus, index_dir=index)
+    build(settings, ["cecill-b", "cecill-b-en"], embedder_factory=lambda: embedder)
+    retriever = open_retriever(settings)
+    ans = answer(
+        "Can we ship modified CeCILL-B code in a closed-source product if we keep the notices?", retriever
+    )
+    assert not ans.abstained and ans.citations
+    assert {c.doc_id for c in ans.citations} == {"cecill-b-en"}, [c.doc_id for c in ans.citations]
+    # the sibling: the names table puts the English text first for every original that has one
+    names = library_names([])
+    for phrase in ("etalab 2.0", "cecill-c"):
+        found = names.find(normalise(phrase + " license"))
+        assert found and found[0].keys[0].endswith("-en"), (phrase, found)

@@ -88,9 +88,19 @@ class LibraryNames:
         for words, found in table.items():
             best = min(r for r, _ in found)
             keys = sorted({k for r, k in found if r == best}, reverse=best == 2)  # loose: newest key first
-            self._table[words] = (best, tuple(keys)[:MAX_KEYS_PER_NAME])
+            self._table[words] = (best, tuple(self._english_first(keys))[:MAX_KEYS_PER_NAME])
         self._generic = generic_words
         self._longest = max((len(w) for w in self._table), default=0)
+
+    def _english_first(self, keys: Sequence[str]) -> list[str]:
+        """``keys`` with each one's English translation (LicenseDB's ``<key>-en`` entry, e.g. ``cecill-b-en``
+        of the French ``cecill-b``) right before it: the question, the answer and the search model are
+        English."""
+        out: list[str] = []
+        for k in keys:
+            english = f"{k}-en"
+            out.extend((english, k) if english in self.entries and english not in keys else (k,))
+        return list(dict.fromkeys(out))
 
     def distinct(self, phrase: str) -> frozenset[str]:
         """The words of a normalised name that are not generic licence words ("sleepycat" of
@@ -241,8 +251,11 @@ class LibraryTier:
         return self.state() is not None
 
     def built_keys(self, keys: Iterable[str]) -> list[str]:
+        """The built ones of ``keys``, in order; a text whose English translation (``<key>-en``) is built
+        too is left out (see :meth:`LibraryNames._english_first`)."""
         state = self.state()
-        return [k for k in keys if state is not None and k in state.docs]
+        built = [k for k in keys if state is not None and k in state.docs]
+        return [k for k in built if f"{k}-en" not in built]
 
     def snapshot(self, keys: Sequence[str], make: Callable[[IndexState, list[Any]], Any]) -> Any:
         """A retrieval snapshot of the built texts ``keys``: ``make(state, records)`` of the sub-state that
