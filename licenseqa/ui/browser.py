@@ -115,13 +115,18 @@ def browser_page(self_page: st.Page) -> None:
     """The licence browser; ``self_page`` is its own page, which links to other documents open."""
     st.title("License browser")
     library_key = st.query_params.get("library")
-    with st.expander(
-        "LicenseDB library: every ScanCode LicenseDB text (not reviewed)", expanded=bool(library_key)
+    # a toggle, not an expander: a collapsed expander still runs its body (reading a text out of the
+    # bundled archive and showing its not-reviewed warning on every visit)
+    if st.toggle(
+        "LicenseDB library: every ScanCode LicenseDB text (not reviewed)",
+        value=bool(library_key),
+        key="library_open",
     ):
-        try:
-            _library_browser(library_key)
-        except LicenseQAError as exc:
-            st.error(str(exc))
+        with st.container(border=True):
+            try:
+                _library_browser(library_key)
+            except LicenseQAError as exc:
+                st.error(md_inert(str(exc)))
     try:
         status = current_status()
         if not status.ready:
