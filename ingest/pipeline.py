@@ -139,7 +139,10 @@ def plan_corpus(
     return changed, keep
 
 
-EMBED_GROUP_BATCHES = 16  # batches per encoder call: one upsert per call, bounded memory
+# batches per encoder call, each group upserted at once. One: the records are sorted by length across
+# documents before they are cut, so each batch is already of like lengths, and a killed run loses at most
+# one batch of work (the crash test kills between upserts)
+EMBED_GROUP_BATCHES = 1
 
 
 def embed_in_groups(
