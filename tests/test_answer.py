@@ -111,6 +111,24 @@ def test_named_licence_is_not_crowded_out_by_siblings(retriever):
         assert ans.citations[0].doc_id == version
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What must a commercial distributor of EPL-2.0 code do to protect the other contributors?",
+        "Does the GPL-3.0 let us lock down the firmware of a consumer device that runs GPL code?",
+        "What does Apache-2.0 say about patent litigation against contributors?",
+    ],
+)
+def test_one_clause_takes_one_slot(retriever, question):
+    """A long clause the splitter cut into several chunks (EPL-2.0 §4, GPL-3.0 §6, Apache-2.0 §3) is one
+    source: its chunks never take two of the top five places."""
+    ans = answer(question, retriever)
+    top = [(h.clause.doc_id, h.clause.section) for h in ans.retrieved[:5] if h.clause.section is not None]
+    assert len(top) == len(set(top)), top
+    # the other chunks are not lost: they follow the top ten distinct clauses
+    assert len(ans.retrieved) == 10
+
+
 def test_filters_by_document_and_kind(retriever):
     ans = answer("What are the conditions for redistribution?", retriever, doc_ids=["BSD-3-Clause"])
     assert {h.clause.doc_id for h in ans.retrieved} == {"BSD-3-Clause"}

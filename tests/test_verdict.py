@@ -53,6 +53,14 @@ CASES = [
         ("GPL-2.0-only", "4"),
     ),
     ("Which licence terms apply to the weights of a Llama 3.1 fine-tune, and is that okay?", None, None),
+    # zlib §3 binds source distributions only; §1's product acknowledgement is "not required"
+    (
+        "Our firmware links zlib. Its licence talks about an acknowledgment in the product documentation: "
+        "do we have to add one?",
+        "no",
+        ("Zlib", "1"),
+    ),
+    ("If we redistribute zlib's source in our SDK, must its licence notice stay in the files?", "yes", None),
 ]
 
 

@@ -49,7 +49,21 @@ def title_forms(title: str) -> list[str]:
     forms += [
         m for m in re.findall(r"\(([A-Za-z][A-Za-z0-9+]{1,9})\)", title) if sum(c.isalpha() for c in m) >= 2
     ]
+    # an exception is called by its own name without the licence it modifies: "LLVM Exception to
+    # Apache 2.0" -> "LLVM Exception", "Classpath exception to GPL 2.0 or later" -> "Classpath exception"
+    short = re.match(r"(.+?\bexception)\s+to\b", bare, re.I)
+    if short and len(short.group(1).split()) >= 2:
+        forms.append(short.group(1))
     return forms
+
+
+def program_name(title: str) -> str:
+    """The program an exception's title names, the words before "Exception": "LLVM Exception to Apache
+    2.0" -> "LLVM", "GCC Runtime Library Exception v3.1" -> "GCC Runtime Library"; "" when the title
+    does not have that shape. An exception is written for the use of one program (its output, its
+    runtime library), so people ask about "LLVM's licence" or "the Autoconf licence"."""
+    m = re.match(r"(.+?)\s+exception\b", re.sub(r"\s*\([^)]*\)", "", title or ""), re.I)
+    return m.group(1).strip() if m else ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,7 @@ class DocName:
     spdx: str = ""
     aliases: tuple[str, ...] = ()
     versions: tuple[str, ...] = ()  # the model versions the text covers (front matter ``versions``)
+    kind: str = ""  # the document kind (front matter ``kind``); an ``exception`` is also named by its program
 
 
 class LicenseDetector:
@@ -93,6 +108,15 @@ class LicenseDetector:
                     continue
                 for v in name_variants(name):
                     add(v, d.doc_id)
+        # an exception's program name ("LLVM", "Autoconf") names the exception only where the question
+        # speaks of that program's licence ("LLVM's licence", "the licence of Autoconf") or of an
+        # exception: the bare word is the program, which may be asked about under its base licence
+        self._program_names: set[str] = set()
+        for d in docs:
+            program = normalise(program_name(d.title)) if d.kind == "exception" else ""
+            if program and program not in table:
+                add(program, d.doc_id)
+                self._program_names.add(program)
         for phrase, ids in families.items():
             for doc_id in ids:
                 if doc_id in known:
@@ -124,6 +148,10 @@ class LicenseDetector:
                 phrase = m.group(0)
                 if phrase in _AMBIGUOUS and not _looks_like_licence_context(question, phrase):
                     continue
+                if phrase in self._program_names and not (
+                    _speaks_of_its_licence(question, phrase) or _EXCEPTION_WORD.search(question)
+                ):
+                    continue
                 if len(ids) > 1 and named & ids:
                     continue  # "Llama" after "Llama 3.3": the specific version wins over the family
                 found.append(Mention(m.start(), m.end(), phrase, tuple(sorted(ids))))
@@ -149,7 +177,28 @@ def remove_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def _looks_like_licence_context(question: str, phrase: str) -> bool:
-    """``MIT``/``ISC`` typed in capitals, or followed by "license"/"licensed"."""
+    """``MIT``/``ISC`` typed in capitals, or the name spoken of as a licence (:func:`_speaks_of_its_licence`).
+    Names that are also ordinary words or programs (``_NEEDS_LICENSE_WORD``: "Python", "JSON") need the
+    licence word after them or a possessive ("Python's licence"), not an "its licence" later on."""
     if phrase not in _NEEDS_LICENSE_WORD and re.search(rf"\b{re.escape(phrase.upper())}\b", question):
         return True
-    return re.search(rf"\b{re.escape(phrase)}[\s-]+licen[cs]", question, re.IGNORECASE) is not None
+    return _speaks_of_its_licence(question, phrase, anaphora=phrase not in _NEEDS_LICENSE_WORD)
+
+
+_EXCEPTION_WORD = re.compile(r"\bexceptions?\b", re.I)
+_LICENCE_WORD = r"licen[cs]e[ds]?\b|licensing\b"
+
+
+def _speaks_of_its_licence(question: str, phrase: str, anaphora: bool = False) -> bool:
+    """The question speaks of the licence of ``phrase`` (normalised words): "X license(d)", "X's licence",
+    "the licence of X", "licensed under X"; with ``anaphora``, also "X ... its licence" in the same or the
+    next sentence (the licence of the thing just named: "We link zlib. Its licence mentions...")."""
+    name = r"[\s-]+".join(re.escape(w) for w in phrase.split())
+    patterns = [
+        rf"\b{name}(?:['\u2019]s)?[\s-]+(?:own[\s-]+)?(?:{_LICENCE_WORD})",
+        rf"\b(?:licen[cs]e|terms)\s+(?:of|for)\s+(?:the\s+)?{name}\b",
+        rf"\blicensed\s+under\s+(?:the\s+)?{name}\b",
+    ]
+    if anaphora:
+        patterns.append(rf"\b{name}\b[^.?!]*(?:[.?!]\s+[^.?!]*)?\b(?:its|their)\s+(?:{_LICENCE_WORD})")
+    return any(re.search(p, question, re.IGNORECASE) for p in patterns)

@@ -17,7 +17,8 @@ lists (dense and BM25 restricted to them), so they outrank look-alike clauses of
 (Llama 3.1/3.2/3.3). A warranty or liability disclaimer (a text property: "AS IS", "WITHOUT WARRANTY",
 "DISCLAIM") is boilerplate that answers only warranty questions, so it is down-weighted unless the
 question's situation is warranty / liability. Near-identical clauses of other documents are collapsed so
-they cannot crowd the list.
+they cannot crowd the list, and the chunks of one long clause (the splitter cuts a clause longer than the
+model reads) count once: the best chunk takes the clause's place, the others follow the top ten.
 
 A long question is searched by the part of it the embedding model reads (``max_tokens`` word pieces,
 256 for the bundled model; the rest would be cut off silently, and the question asked usually comes
@@ -134,7 +135,7 @@ class _Snapshot:
         corpus_tokens = bm25s.tokenize([c.embed_text for c in clauses], stopwords="en", show_progress=False)
         self.bm25.index(corpus_tokens, show_progress=False)
         self.detector = LicenseDetector(
-            DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases), tuple(d.versions))
+            DocName(d.doc_id, d.title, d.spdx, tuple(d.aliases), tuple(d.versions), d.kind)
             for d in state.docs.values()
         )
         self.analyser = QuestionAnalyser(
@@ -334,7 +335,18 @@ class Retriever:
         merged = _interleave(lead, other)
 
         kept: list[tuple[int, float]] = []
+        seen_sections: set[tuple[str, str]] = set()
+        later: list[tuple[int, float]] = []
         for pos, score in merged:
+            clause = snap.clauses[pos]
+            if clause.section is not None:
+                # one numbered clause, split into several chunks to fit the model, is one source: its
+                # best chunk stands for it and the others wait, so one long clause cannot take three slots
+                key = (clause.doc_id, clause.section)
+                if key in seen_sections:
+                    later.append((pos, score))
+                    continue
+                seen_sections.add(key)
             tokens = snap.token_sets[pos]
             if any(
                 snap.clauses[p].doc_id != snap.clauses[pos].doc_id
@@ -345,6 +357,7 @@ class Retriever:
             kept.append((pos, score))
             if len(kept) >= max(k, 10):
                 break
+        kept += later[: max(k, 10) - len(kept)]
         hits = tuple(Hit(snap.clauses[p], round(s, 6), rank) for rank, (p, s) in enumerate(kept[:k], start=1))
         return Retrieval(
             hits=hits,

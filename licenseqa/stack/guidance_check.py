@@ -152,6 +152,7 @@ def prose_disagreements(corpus_dir: Path, catalog: Catalog | None = None) -> lis
             str(f.meta.get("spdx") or ""),
             tuple(f.meta.get("aliases") or ()),
             tuple(document_versions(f.meta)),
+            str(f.meta.get("kind") or ""),
         )
         for f in files
         if f.meta is not None and f.meta.get("kind") != "guidance"
