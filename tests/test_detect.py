@@ -58,12 +58,21 @@ def test_family_names_cover_every_version(detector):
     ("question", "expected"),
     [
         # an exception by its own short name, without the licence it modifies
-        ("Is the LLVM exception enough to combine the runtime with GPL-2.0 code?", ["LLVM-exception", "GPL-2.0-only"]),
+        (
+            "Is the LLVM exception enough to combine the runtime with GPL-2.0 code?",
+            ["LLVM-exception", "GPL-2.0-only"],
+        ),
         ("Does the Classpath exception cover subclassing?", ["Classpath-exception-2.0"]),
         # by the program it was written for, where the question speaks of that program's licence
-        ("Does LLVM's license allow linking its runtime into a GPLv2 kernel?", ["LLVM-exception", "GPL-2.0-only"]),
+        (
+            "Does LLVM's license allow linking its runtime into a GPLv2 kernel?",
+            ["LLVM-exception", "GPL-2.0-only"],
+        ),
         ("What does the licence of Autoconf say about configure scripts?", ["Autoconf-exception-3.0"]),
-        ("We patched Autoconf. Does the exception still cover the scripts it generates?", ["Autoconf-exception-3.0"]),
+        (
+            "We patched Autoconf. Does the exception still cover the scripts it generates?",
+            ["Autoconf-exception-3.0"],
+        ),
         # the program alone, or a word that is also the program's term, is not the exception
         ("Can we ship a modified Autoconf to customers?", []),
         ("We put the jar on the classpath of our GPL-2.0 app. Fine?", ["GPL-2.0-only"]),
