@@ -118,7 +118,8 @@ def test_kind1_guidance_does_not_crowd_out_the_licence(retriever):
     assert any(c.doc_id != "AGPL-3.0-only" for c in ans.citations)  # our policy is there too
     assert "Our policy:" in ans.text
     kinds = [h.clause.kind for h in ans.retrieved[:5]]
-    assert kinds.count("guidance") == 2, kinds
+    # two lanes: four licence places, then our policy
+    assert "guidance" not in kinds[:4] and kinds[4] == "guidance", kinds
 
 
 @pytest.mark.slow

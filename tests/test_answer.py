@@ -50,10 +50,10 @@ def test_dev2_evaluation_does_not_regress(retriever):
     report = run_evaluation(retriever, load_gold(DEV2), k=5, corpus_dir=None, baselines=False)
     [ours] = report["systems"]
     m = ours["overall"]
-    assert m["hit@k"] >= 0.773, m
-    assert m["licence_hit@k"] >= 0.77, m
-    assert m["mrr"] >= 0.645, m
-    assert m["citation_hit"] >= 0.809, m
+    assert m["hit@k"] >= 0.818, m
+    assert m["licence_hit@k"] >= 0.83, m
+    assert m["mrr"] >= 0.665, m
+    assert m["citation_hit"] >= 0.818, m
     assert ours["declined"] >= 9 and ours["declined_right_reason"] >= 9, ours
     assert ours["false_abstentions"] == 0
 
@@ -103,11 +103,11 @@ def test_named_licence_is_not_crowded_out_by_siblings(retriever):
     for version in ("llama3.1", "llama3.2", "llama3.3"):
         name = version.replace("llama", "Llama ")
         ans = answer(f"May I use the Llama trademark when I redistribute a {name} model?", retriever)
-        # two lanes: the licence slots of the top 5 (3 of them) all belong to the named version, no sibling;
-        # the other 2 are our guidance
+        # two lanes: the licence slots of the top 5 (4 of them) all belong to the named version, no sibling;
+        # the fifth is our guidance
         top = [h.clause for h in ans.retrieved[:5]]
         licence_top = [c.doc_id for c in top if c.kind != "guidance"]
-        assert licence_top == [version] * 3, licence_top
+        assert licence_top == [version] * 4, licence_top
         assert ans.citations[0].doc_id == version
 
 

@@ -8,9 +8,12 @@ cannot afford. Chroma stays the store of record (vectors, texts, metadata, index
 
 Two lanes. Licence texts and our guidance are ranked separately, each by its own fused lists, and then
 merged: the lane that leads (licences when the question names one; otherwise guidance for a question
-about our process, else the lane whose best clause is closer to the question) takes ranks 1-3, the other
-ranks 4-5, and then they alternate. So a named licence's clause is always near the top and guidance never
-takes every slot (long guidance sections used to outrank the clause that governs), nor is it dropped.
+about our process, else the lane whose best clause is closer to the question) takes ranks 1-4, the other
+rank 5, and then they alternate. So a named licence's clause is always near the top and guidance never
+takes every slot (long guidance sections used to outrank the clause that governs), nor is it dropped. The
+lead lane has four of the five places because the clause that governs is often not the one whose words are
+closest to the question (a definition, the section a condition sits in), while the other lane's best match
+is what it adds (a second guidance section follows at rank 7).
 
 Licences named in the question are preferred within the licence lane: their clauses get two more ranked
 lists (dense and BM25 restricted to them), so they outrank look-alike clauses of sibling licences
@@ -72,8 +75,8 @@ _DEFINES = re.compile(
     r"|\bTo \u201c\w+\u201d",
     re.I,
 )
-LEAD_SLOTS = 3
-OTHER_SLOTS = 2
+LEAD_SLOTS = 4
+OTHER_SLOTS = 1
 GUIDANCE = "guidance"
 
 
