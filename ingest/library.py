@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.cli import _progress_factory
-from ingest.loader import CorpusDocument, LoadResult, load_corpus
+from ingest.loader import LIBRARY_KIND, CorpusDocument, LoadResult, library_document_text, load_corpus
 from ingest.pipeline import IngestReport, ingest_documents
-from ingest.splitter import SPLITTER_VERSION, DocumentText
+from ingest.splitter import SPLITTER_VERSION
 from licenseqa.config import Settings, load_settings
 from licenseqa.corpus.library import (
     ARCHIVE,
@@ -50,7 +50,7 @@ from licenseqa.logs import configure_logging
 
 log = logging.getLogger("ingest.library")
 
-KIND = "library"
+KIND = LIBRARY_KIND
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def load_library(
             "spdx": e.spdx,
             "aliases": list(e.other_names),
         }
-        doc_text = DocumentText(e.key, e.name, KIND, e.source, text.body, text.first_line, markdown=False)
+        doc_text = library_document_text(e.key, e.name, e.source, text.body, text.first_line)
         result.documents.append(CorpusDocument(e.key, ARCHIVE, e.source, e.sha256, meta, doc_text))
     return result
 

@@ -50,6 +50,15 @@ class LoadResult:
     skipped: list[Skipped] = field(default_factory=list)
 
 
+LIBRARY_KIND = "library"  # the kind of a LicenseDB library text (``licenseqa library build``)
+
+
+def library_document_text(key: str, name: str, source: str, body: str, first_line: int) -> DocumentText:
+    """A LicenseDB text as the splitter reads it, the same for the library build and the preview: ``body``
+    and ``first_line`` as :func:`licenseqa.corpus.library.split_license_file` returns them."""
+    return DocumentText(key, name, LIBRARY_KIND, source, body, first_line, markdown=False)
+
+
 def _document_text(
     meta: dict[str, Any], body: str, first_line: int, source: str, suffix: str
 ) -> DocumentText:

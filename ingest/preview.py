@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ingest.loader import DocumentError, load_corpus, parse_document
+from ingest.loader import DocumentError, library_document_text, load_corpus, parse_document
 from ingest.splitter import ClauseSplitter, DocumentText
 from licenseqa.corpus.documents import ALLOWED_SUFFIXES
+from licenseqa.corpus.library import split_license_file
 from licenseqa.errors import LicenseQAError
 from licenseqa.models import Clause
 
@@ -96,25 +95,14 @@ def summarise(preview: Preview, doc: DocumentText, clauses: list[Clause]) -> Pre
 
 
 def read_licensedb(path: Path) -> DocumentText:
-    """A LicenseDB ``.LICENSE`` file (YAML front matter, then the text) as the splitter's input.
+    """A LicenseDB ``.LICENSE`` file (YAML front matter with ``key`` and ``name``, then the text) as the
+    splitter's input, read exactly as the library build reads it (``split_license_file``).
 
-    Raises OSError / UnicodeDecodeError for an unreadable file, ValueError for an unclosed front
-    matter and ``yaml.YAMLError`` for front matter that is not YAML."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    start = 0
-    if lines and lines[0].strip() == "---":
-        start = lines.index("---", 1) + 1
-    meta = yaml.safe_load("\n".join(lines[1 : start - 1])) if start else {}
-    meta = meta if isinstance(meta, dict) else {}
-    title = meta.get("name") or path.stem
-    return DocumentText(
-        doc_id=str(meta.get("key") or path.stem),
-        title=str(title),
-        kind="licensedb",
-        source=str(path),
-        body="\n".join(lines[start:]),
-        first_line=start + 1,
-    )
+    Raises OSError for an unreadable file and :class:`LibraryDataError` (a :class:`LicenseQAError`) for
+    one that is not UTF-8 or has no front matter with a key."""
+    meta, body, first_line = split_license_file(path.read_bytes(), path.name)
+    key = str(meta["key"])
+    return library_document_text(key, str(meta.get("name") or key), str(path), body, first_line)
 
 
 def chunk_details(clauses: list[Clause], splitter: ClauseSplitter) -> list[dict[str, Any]]:
@@ -142,7 +130,10 @@ def preview_file(path: Path, splitter: ClauseSplitter | None = None) -> Preview:
         # a LicenseDB text (YAML front matter with key and name), as the library tier reads it
         try:
             doc = read_licensedb(path)
-        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        except OSError as exc:
+            preview.errors.append(f"cannot read LicenseDB file: {exc.strerror}")
+            return preview
+        except LicenseQAError as exc:
             preview.errors.append(f"cannot read LicenseDB file: {exc}")
             return preview
         splitter = splitter or make_splitter()

@@ -409,3 +409,33 @@ def test_falcon2_and_nvidia_headings_as_labels(split_corpus):
     assert all(c.section is None for c in nvidia)
     assert at(nvidia, "Redistribution.").heading == "Redistribution"
     assert at(nvidia, "Governing Law.").heading == "Governing Law"
+
+
+def test_preview_reads_a_licensedb_file_as_the_library_build_does(splitter, tmp_path):
+    """`python -m ingest.preview X.LICENSE` and `licenseqa library build` read a .LICENSE file with one
+    reader (`split_license_file`): the same chunks and lines, CRLF line ends included; a file without
+    LicenseDB front matter is a clear error, not a split of its front matter."""
+    from ingest.loader import library_document_text
+    from ingest.preview import preview_file
+    from licenseqa.corpus.library import split_license_file
+
+    text = (
+        "---\nkey: acme-1.0\nname: ACME Licence 1.0\n---\n\nACME LICENCE\n\n"
+        "1. Grant. You may use the Software.\n\n2. Conditions. Keep this notice.\n"
+    )
+    path = tmp_path / "acme-1.0.LICENSE"
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    meta, body, first_line = split_license_file(path.read_bytes(), path.name)
+    built = splitter.split(library_document_text("acme-1.0", meta["name"], "x", body, first_line))
+    shown = preview_file(path, splitter)
+    assert shown.ok and shown.doc_id == "acme-1.0"
+    assert [(c["section"], c["start_line"], c["end_line"]) for c in shown.clauses] == [
+        (c.section, c.start_line, c.end_line) for c in built
+    ]
+    assert [c["section"] for c in shown.clauses][-2:] == ["1", "2"]
+    assert shown.clauses[-1]["start_line"] == 10  # the file's own line numbers
+
+    bare = tmp_path / "bare.LICENSE"
+    bare.write_text("Just a text.\n", encoding="utf-8")
+    broken = preview_file(bare, splitter)
+    assert not broken.ok and broken.errors == ["cannot read LicenseDB file: bare.LICENSE has no front matter"]
