@@ -50,8 +50,6 @@ from licenseqa.logs import configure_logging
 
 log = logging.getLogger("ingest.library")
 
-KIND = LIBRARY_KIND
-
 
 @dataclass(frozen=True)
 class Selection:
@@ -106,7 +104,7 @@ def load_library(
         meta: dict[str, Any] = {
             "id": e.key,
             "title": e.name,
-            "kind": KIND,
+            "kind": LIBRARY_KIND,
             "spdx": e.spdx,
             "aliases": list(e.other_names),
         }

@@ -9,16 +9,7 @@ from licenseqa.answering.detect import DocName, LicenseDetector
 
 @pytest.fixture(scope="module")
 def detector(corpus_docs):
-    return LicenseDetector(
-        DocName(
-            d.doc_id,
-            d.text.title,
-            str(d.meta.get("spdx", "")),
-            tuple(d.meta.get("aliases") or ()),
-            kind=str(d.meta.get("kind", "")),
-        )
-        for d in corpus_docs.values()
-    )
+    return LicenseDetector(DocName.from_meta(d.meta) for d in corpus_docs.values())
 
 
 @pytest.mark.parametrize(

@@ -280,9 +280,8 @@ class QuestionAnalyser:
             for i in same:
                 u = out[i]
                 out[i] = UnknownLicence(u.name, _merge_keys(lm.keys, u.scancode_keys), u.other_versions)
-            if not same and any(set(lm.keys) & set(u.scancode_keys) for u in out):
-                continue  # another wording of a licence already read as unknown: the same LicenseDB text
-            if not same:
+            # another wording of a licence already read as unknown is the same LicenseDB text
+            if not same and not any(set(lm.keys) & set(u.scancode_keys) for u in out):
                 entry = self.library.entries[lm.keys[0]]
                 out.append(UnknownLicence(entry.short_name or entry.name, lm.keys))
         return out

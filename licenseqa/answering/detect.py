@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from licenseqa.corpus.documents import document_versions
 from licenseqa.knowledge.vocabulary import Vocabulary, normalise_text
 
 # words that look like licence names but are ordinary English in questions
@@ -84,6 +86,19 @@ class DocName:
     aliases: tuple[str, ...] = ()
     versions: tuple[str, ...] = ()  # the model versions the text covers (front matter ``versions``)
     kind: str = ""  # the document kind (front matter ``kind``); an ``exception`` is also named by its program
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> DocName:
+        """The names of a document from its front matter (``id``, ``title``, ``spdx``, ``aliases``,
+        ``versions``, ``kind``), as the corpus files and the index state hold them."""
+        return cls(
+            str(meta["id"]),
+            str(meta.get("title") or ""),
+            str(meta.get("spdx") or ""),
+            tuple(str(a) for a in meta.get("aliases") or ()),
+            tuple(document_versions(dict(meta))),
+            str(meta.get("kind") or ""),
+        )
 
 
 class LicenseDetector:

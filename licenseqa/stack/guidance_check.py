@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from licenseqa.answering.detect import DocName, LicenseDetector, normalise
-from licenseqa.corpus.documents import document_versions, scan_corpus
+from licenseqa.corpus.documents import scan_corpus
 from licenseqa.knowledge.vocabulary import Term, Vocabulary
 from licenseqa.stack.catalog import Catalog, load_catalog
 
@@ -146,16 +146,7 @@ def prose_disagreements(corpus_dir: Path, catalog: Catalog | None = None) -> lis
     catalog = catalog or load_catalog()
     files = [f for f in scan_corpus(corpus_dir) if f.ok and f.meta is not None]
     detector = LicenseDetector(
-        DocName(
-            str(f.meta["id"]),
-            str(f.meta.get("title", "")),
-            str(f.meta.get("spdx") or ""),
-            tuple(f.meta.get("aliases") or ()),
-            tuple(document_versions(f.meta)),
-            str(f.meta.get("kind") or ""),
-        )
-        for f in files
-        if f.meta is not None and f.meta.get("kind") != "guidance"
+        DocName.from_meta(f.meta) for f in files if f.meta is not None and f.meta.get("kind") != "guidance"
     )
     spdx_of = {
         str(f.meta["id"]): str(f.meta.get("spdx") or f.meta["id"]) for f in files if f.meta is not None
