@@ -124,3 +124,37 @@ def test_unloadable_backend_is_a_clear_error_and_the_index_is_kept(tmp_path, emb
         run_ingest(corpus, store, factory, embedder.name, index_dir=index, encoder="onnx")
     assert store.require_state() == before
     assert len(store.live_clauses(before)) == before.chunks_total
+
+
+def test_questions_go_through_the_onnx_export_on_the_torch_backend(
+    onnx_cache, split_corpus, monkeypatch, caplog
+):
+    questions = [
+        "Must we publish our changes to an AGPL-3.0 server we run for customers?",
+        "MIT notice",
+        _clauses(split_corpus)[-1].embed_text,  # a long text: truncation is the same on both encoders
+    ]
+    fast = SentenceTransformerEmbedder(cache_dir=onnx_cache)
+    assert fast.encoder == "torch" and fast.query_encoder == "onnx"  # the index still records torch
+    torch_only = SentenceTransformerEmbedder(cache_dir=onnx_cache, onnx_queries=False)
+    assert torch_only.query_encoder == "torch"
+    got = np.array(fast.embed_queries(questions))
+    want = np.array(torch_only.embed_queries(questions))
+    assert got.shape == want.shape
+    assert (got * want).sum(axis=1).min() > 0.99999  # the model's own vectors: stored clauses stay comparable
+    assert np.allclose(fast.embed_query(questions[0]), want[0], atol=1e-4)
+    # documents are still embedded by torch on the torch backend
+    assert np.allclose(fast.embed_documents(questions), want, atol=1e-6)
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as if onnxruntime were not installed
+    with caplog.at_level("WARNING", logger="licenseqa.index.embeddings"):
+        fallback = SentenceTransformerEmbedder(cache_dir=onnx_cache)
+    assert fallback.query_encoder == "torch" and "embedded with torch" in caplog.text
+    assert np.allclose(np.array(fallback.embed_queries(questions)), want, atol=1e-6)
+
+
+def test_query_encoder_setting(monkeypatch, onnx_cache):
+    monkeypatch.setenv("LICENSEQA_CACHE_DIR", str(onnx_cache))
+    assert embedder_for(load_settings()).query_encoder == "onnx"
+    monkeypatch.setenv("LICENSEQA_ONNX_QUERIES", "false")
+    assert embedder_for(load_settings()).query_encoder == "torch"
