@@ -61,6 +61,15 @@ CASES = [
         ("Zlib", "1"),
     ),
     ("If we redistribute zlib's source in our SDK, must its licence notice stay in the files?", "yes", None),
+    # rule 5: "Is that allowed?" is read against the situation described before it, and only a prohibition
+    # of that situation answers it
+    ("Sales wants a CC BY-NC 4.0 chart in the brochure we hand to paying clients. Is that okay?", "no", None),
+    (
+        "The docs team rewrote a CC BY-ND 4.0 tutorial and wants to post the rewrite on our site. Allowed?",
+        "no",
+        None,
+    ),
+    ("We ship an MIT parser in our desktop app and a colleague says that's fine. Is it?", None, None),
 ]
 
 
@@ -149,9 +158,9 @@ def test_verdicts_on_our_own_set(retriever):
 
 
 def test_verdicts_on_dev2_do_not_regress(retriever):
-    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.422, wrong 0.059); the
+    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.471, wrong 0.059); the
     issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, DEV2)
     assert v["questions"] == 102
-    assert v["accuracy"] >= 0.42, v
+    assert v["accuracy"] >= 0.47, v
     assert v["wrong_rate"] <= 0.059, v

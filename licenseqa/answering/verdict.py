@@ -21,6 +21,11 @@ each resting on the cited facts, never on the wording of one example:
 4. A family subject (GPL: GPL-3.0-only, GPL-2.0-only) gets one verdict when its versions agree, else one
    sentence per version and the value ``conditional``. Two licences combined: the OSADL compatibility
    verdict of the direction asked decides (Yes -> yes, No -> no, Check dependency -> conditional).
+5. A permission question whose asked sentence names no activity ("... Is that allowed?") is read against
+   the situation the question described before it, and answered only when that situation includes an
+   activity the licence does not allow ("no"). A "yes" would need what the question adds to that situation
+   (the twist it asks about: who said so, whether a fix in the next release suffices) to be understood,
+   which the facts cannot tell; so it stays without a verdict.
 """
 
 from __future__ import annotations
@@ -210,6 +215,18 @@ def situation(
     return tuple(dict.fromkeys(stand_in))
 
 
+def described_situation(analysis: Analysis, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The activities of the whole question (not only its asked sentences), as the described situation of an
+    anaphoric permission question (module docstring, rule 5)."""
+    from licenseqa.answering.analysis import find_activities
+
+    found = find_activities(normalise(analysis.question), vocabulary.activities)
+    acts = tuple(a for a in found if a not in OBLIGATION_ACTIVITIES)
+    if "internal-use" in acts:
+        acts = tuple(a for a in acts if a not in CONVEYING_CONDITIONED and a != "network-service")
+    return acts
+
+
 def _in_situation(fact: ActivityFact, acts: Sequence[str]) -> ActivityFact:
     """``fact`` as it applies to the situation: obligations that need another activity (``requires``, e.g.
     AGPL-3.0 §13 needs a modified version) are not triggered when that activity is not part of it."""
@@ -333,6 +350,11 @@ def decide(
         subjects = [s for s in subjects if target not in s.doc_ids]
         asks, named = "avoid", tuple(dict.fromkeys((*named, "same-licence")))
     acts = situation(analysis, sentences, asks, named, vocabulary)
+    described = not acts and asks == "permission"
+    if described:
+        # "... Is that allowed?": the asked sentence names no activity; the situation described before it is
+        # what is asked about (rule 5)
+        acts = described_situation(analysis, vocabulary)
     if not acts:
         return None
     own_work = asks_about_own_work(" ".join(sentences), vocabulary)
@@ -362,6 +384,8 @@ def decide(
         return None  # licences named side by side disagree and the question does not say which governs
     values = {v for _, _, v, _ in results}  # type: ignore[misc]
     value = values.pop() if len(values) == 1 else "conditional"
+    if described and value != "no":
+        return None  # rule 5: only a prohibition of the situation described answers it
     said: list[VerdictSentence] = []
     for *_, sents in results:
         for s in sents:
