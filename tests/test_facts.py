@@ -98,6 +98,17 @@ def test_known_facts_rest_on_their_clauses(book, index_clauses):
             assert any(c.section == section for c in fact.cite), (doc_id, act, fact.cite)
         for c in fact.cite:
             assert resolve(c, index_clauses) is not None
+    # the kinds of use a model licence's Attachment A or use policy forbids, each on its own clause
+    for doc_id, use, section in [
+        ("llama4-aup", "critical-infrastructure", "2(d)"),
+        ("bigscience-openrail-m", "undisclosed-ai", "Attachment A (e)"),
+        ("bigcode-openrail-m", "medical-advice", "Attachment A (m)"),
+        ("gemma-prohibited-use", "automated-decisions", None),
+    ]:
+        restricted = book.facts[doc_id].restricted_uses[use]
+        assert any(c.section == section for c in restricted.cite), (doc_id, use, restricted.cite)
+        assert all(resolve(c, index_clauses) is not None for c in restricted.cite)
+    assert "medical-advice" not in book.facts["deepseek"].restricted_uses  # its Attachment A has no such item
     llama = book.facts["llama3.1"]
     assert llama.terms["threshold"].value == 700000000 or "700" in llama.terms["threshold"].text
     assert "Built with Llama" in llama.terms["naming"].text
@@ -131,6 +142,23 @@ def mit_raw():
         (
             lambda d: d["activities"]["modify"].update(requires=["modify"]),
             "requires must list other activity",
+        ),
+        # MIT restricts no use: a restricted use needs use-restrictions to be not-allowed
+        (
+            lambda d: d.update(
+                restricted_uses={
+                    "military": {"text": "No.", "cite": [{"section": None, "phrase": "to deal in"}]}
+                }
+            ),
+            "needs activities.use-restrictions to be not-allowed",
+        ),
+        (
+            lambda d: d.update(restricted_uses={"astrology": {"text": "No.", "cite": []}}),
+            "restricted_uses.astrology: unknown use",
+        ),
+        (
+            lambda d: d.update(restricted_uses={"military": {"text": "No."}}),
+            "restricted_uses.military needs at least one citation",
         ),
     ],
 )
@@ -166,6 +194,8 @@ def test_cli_facts_show_validate_compare(full_index):
     assert (
         "network-service: can, if (obligations: source)" in text.stdout and "AGPL-3.0-only §13" in text.stdout
     )
+    aup = run_cli("facts", "llama4-aup", env=env)
+    assert "restricted uses (cannot):" in aup.stdout and "llama4-aup §2(d)" in aup.stdout
     ok = run_cli("facts", "validate", "--json", env=env)
     assert ok.returncode == 0, ok.stdout
     assert json.loads(ok.stdout) | {"problems": []} == json.loads(ok.stdout) and json.loads(ok.stdout)["ok"]

@@ -87,6 +87,14 @@ def test_model_licence_shows_its_terms(app_env):
     assert "threshold" in terms and "700000000" in terms
 
 
+def test_a_use_policy_shows_the_uses_it_forbids(app_env):
+    at = _open("llama4-aup")
+    table = _html(at, "lqa-restricted")
+    row = _row(table, "operating critical infrastructure")
+    assert "cannot" in row and "2(d)" in row
+    assert "lqa-restricted" not in "".join(m.value for m in _open("MIT").markdown)  # MIT forbids no use
+
+
 def test_compare_marks_the_rows_that_differ(app_env):
     at = _open("MIT")
     at.selectbox(key="facts_compare").set_value("Apache-2.0").run()

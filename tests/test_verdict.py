@@ -70,6 +70,23 @@ CASES = [
         None,
     ),
     ("We ship an MIT parser in our desktop app and a colleague says that's fine. Is it?", None, None),
+    # rule 6: a kind of use the licence or its policy forbids, cited to the item that forbids it
+    (
+        "Can we use a BLOOM checkpoint to screen job applicants and reject them automatically?",
+        "no",
+        ("bigscience-bloom-rail-1.0", "Attachment A (8)"),
+    ),
+    (
+        "Our newsletter tool writes posts with a BLOOM model. Can we publish them without any AI disclaimer?",
+        "no",
+        ("bigscience-bloom-rail-1.0", "Attachment A (5)"),
+    ),
+    ("Can we fine-tune Llama 4 for a defence contractor's targeting system?", "no", ("llama4-aup", "2(a)")),
+    ("Can our Gemma-based app track employees' keystrokes without telling them?", "no", None),
+    # negated: the use is ruled out by the asker, so it decides nothing
+    ("We will never use Llama 4 for military purposes. Can we use it in our logistics app?", None, None),
+    # a use no item of the licence lists stays undecided (the lists are not read by analogy)
+    ("Can we use a CreativeML OpenRAIL-M model to make product images for our shop?", None, None),
 ]
 
 
@@ -150,17 +167,17 @@ def _verdicts(retriever, path: Path) -> dict:
 
 def test_verdicts_on_our_own_set(retriever):
     """Our own 48 yes/no questions (eval/verdicts-own.jsonl, written apart from the dev sets): floors at the
-    measured figures (accuracy 0.75, wrong 0.104); the issue's bars (0.85 / 0.05) are not met yet."""
+    measured figures (accuracy 0.771, wrong 0.104); the issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, OWN)
     assert v["questions"] == 48
-    assert v["accuracy"] >= 0.75, v
+    assert v["accuracy"] >= 0.77, v
     assert v["wrong_rate"] <= 0.105, v
 
 
 def test_verdicts_on_dev2_do_not_regress(retriever):
-    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.471, wrong 0.059); the
+    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.510, wrong 0.059); the
     issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, DEV2)
     assert v["questions"] == 102
-    assert v["accuracy"] >= 0.47, v
+    assert v["accuracy"] >= 0.51, v
     assert v["wrong_rate"] <= 0.059, v

@@ -26,6 +26,10 @@ each resting on the cited facts, never on the wording of one example:
    activity the licence does not allow ("no"). A "yes" would need what the question adds to that situation
    (the twist it asks about: who said so, whether a fix in the next release suffices) to be understood,
    which the facts cannot tell; so it stays without a verdict.
+6. A permission or avoid question that describes a kind of use a model licence or its use policy forbids (the
+   vocabulary's ``restricted_uses``: critical infrastructure, undisclosed machine generation, fully
+   automated decisions ...) is answered "no" under each licence whose facts list that kind, citing its
+   clause. A kind the licence's facts do not list decides nothing for it: the lists are not read by analogy.
 """
 
 from __future__ import annotations
@@ -355,7 +359,9 @@ def decide(
         # "... Is that allowed?": the asked sentence names no activity; the situation described before it is
         # what is asked about (rule 5)
         acts = described_situation(analysis, vocabulary)
-    if not acts:
+    # "can we ...?" and "can we ... without the AI label?" ask whether a use is permitted (rule 6)
+    uses = restricted_uses_in(normalise(analysis.question), vocabulary) if asks != "obligation" else ()
+    if not acts and not uses:
         return None
     own_work = asks_about_own_work(" ".join(sentences), vocabulary)
     results: list[tuple[str, str, list[VerdictSentence]]] = []
@@ -366,6 +372,13 @@ def decide(
             if facts is None or doc_id in seen:
                 continue
             seen.add(doc_id)
+            forbidden = [facts.restricted_uses[u] for u in uses if u in facts.restricted_uses]
+            if forbidden:  # rule 6
+                said = [VerdictSentence(f"Under {doc_id}: {f.text}", f.cite) for f in forbidden[:2]]
+                results.append((subject.name, doc_id, "no", said))
+                continue
+            if not acts:
+                continue
             if asks == "permission" and (circumstance or is_anaphoric(sentences)) and _restricts_uses(facts):
                 continue  # the use described may be one of the restricted uses, which the facts only list
             got = _one_licence(facts, asks, named, acts, own_work)
@@ -398,7 +411,28 @@ def decide(
             )
             for _, doc_id, v, ss in results  # type: ignore[misc]
         ]
+    if any(book.facts[r[1]].restricted_uses.keys() & set(uses) for r in results):  # type: ignore[misc]
+        acts = tuple(dict.fromkeys((*acts, "use-restrictions")))
     return Verdict(value, asks, tuple(said[:3]), tuple(named), tuple(acts))
+
+
+# words that negate a restricted-use phrase within six words before it ("we will never use it for
+# military ..."; "don't" is normalised to "don t")
+_NEGATIONS = {"not", "never", "no", "without", "nor", "t"}
+
+
+def restricted_uses_in(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Ids of the vocabulary's restricted uses that normalised ``text`` describes (rule 6): a phrase within
+    six words after a negation does not count, unless the phrase opens with the negation itself
+    ("without disclaiming ...")."""
+    found: list[str] = []
+    for term in vocabulary.restricted_uses:
+        for start, end in term.find(text):
+            opens_negated = text[start:end].split()[0] in _NEGATIONS
+            if opens_negated or not _NEGATIONS & set(text[:start].split()[-6:]):
+                found.append(term.id)
+                break
+    return tuple(found)
 
 
 def _from_compat(compatibility: Sequence[dict[str, Any]], asks: str, named: Sequence[str]) -> Verdict | None:

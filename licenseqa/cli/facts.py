@@ -159,7 +159,8 @@ def _cites(cites: list[dict[str, Any]]) -> str:
 
 
 def render_facts(facts: LicenceFacts) -> list[str]:
-    """The text view: a header, then one line per activity (effect, plain words, citations), then terms."""
+    """The text view: a header, then one line per activity (effect, plain words, citations), then terms,
+    then the kinds of use the licence forbids."""
     d = facts.to_dict()
     lines = [f"{facts.doc_id}: {facts.summary}", f"copyleft scope: {facts.copyleft}"]
     if facts.seeded_from:
@@ -181,6 +182,12 @@ def render_facts(facts: LicenceFacts) -> list[str]:
             lines.append(f"- {topic}{state}{value}: {t['text']}")
             if t["cite"]:
                 lines.append(f"    {_cites(t['cite'])}")
+    if d["restricted_uses"]:
+        lines.append("")
+        lines.append("restricted uses (cannot):")
+        for use, r in d["restricted_uses"].items():
+            lines.append(f"- {use}: {r['text']}")
+            lines.append(f"    {_cites(r['cite'])}")
     return lines
 
 

@@ -27,6 +27,10 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
         text: "Over 700 million monthly active users need a licence from Meta."
         value: 700000000           # optional number or string (a threshold, a required name)
         cite: [...]
+    restricted_uses:               # optional, only where activities.use-restrictions is not-allowed: each
+      critical-infrastructure:     #   kind of use (an id of the vocabulary's restricted_uses) the licence
+        text: "Not for operating critical infrastructure ..."   # or its policy forbids, and the clause
+        cite: [...]
 
 Effects (the source of each rule is the cited clause):
 
@@ -135,6 +139,15 @@ class TermFact:
 
 
 @dataclass(frozen=True)
+class RestrictedUse:
+    """A kind of use (``use``: an id of the vocabulary's ``restricted_uses``) a licence forbids, and where."""
+
+    use: str
+    text: str
+    cite: tuple[FactCitation, ...]
+
+
+@dataclass(frozen=True)
 class LicenceFacts:
     """The reviewed facts of one licence document."""
 
@@ -146,14 +159,14 @@ class LicenceFacts:
     seeded_from: tuple[str, ...] = ()
     path: str = ""
     adds_to_base: bool = False
+    restricted_uses: Mapping[str, RestrictedUse] = field(default_factory=dict)
 
     def citations(self) -> list[FactCitation]:
-        out = [c for f in self.activities.values() for c in f.cite]
-        out += [c for t in self.terms.values() for c in t.cite]
-        return out
+        return [c for _, c in _where_cited(self)]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape: ``{"id", "copyleft", "summary", "seeded_from", "activities": {id: {..}}, "terms"}``."""
+        """JSON shape: ``{"id", "copyleft", "summary", "seeded_from", "activities": {id: {..}}, "terms",
+        "restricted_uses": {use id: {"text", "cite"}}}``."""
         return {
             "id": self.doc_id,
             "copyleft": self.copyleft,
@@ -178,6 +191,10 @@ class LicenceFacts:
                     "cite": [_cite_dict(c) for c in f.cite],
                 }
                 for t, f in self.terms.items()
+            },
+            "restricted_uses": {
+                u: {"text": f.text, "cite": [_cite_dict(c) for c in f.cite]}
+                for u, f in self.restricted_uses.items()
             },
         }
 
@@ -229,7 +246,9 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
     problems: list[str] = []
     if not isinstance(data, dict):
         raise FactsError(f"{where}: a facts file must be a YAML mapping.")
-    unknown = set(data) - {"id", "copyleft", "summary", "seeded_from", "adds_to_base", "activities", "terms"}
+    keys = {"id", "copyleft", "summary", "seeded_from", "adds_to_base", "activities", "terms"}
+    keys.add("restricted_uses")
+    unknown = set(data) - keys
     if unknown:
         problems.append(f"unknown keys: {', '.join(sorted(unknown))}.")
     doc_id = data.get("id")
@@ -329,6 +348,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         terms[topic] = TermFact(
             str(topic), addressed, _text(raw.get("text"), f"{w}.text", problems), value, cites
         )
+    restricted = _restricted_uses(data.get("restricted_uses"), activities, doc_id, vocabulary, problems)
     adds_to_base = data.get("adds_to_base", False)
     if not isinstance(adds_to_base, bool):
         problems.append("adds_to_base must be true or false.")
@@ -344,7 +364,36 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         seeded_from=tuple(seeds),
         path=where,
         adds_to_base=adds_to_base,
+        restricted_uses=restricted,
     )
+
+
+def _restricted_uses(
+    raw: Any, activities: Mapping[str, ActivityFact], doc_id: str, vocabulary: Vocabulary, problems: list[str]
+) -> dict[str, RestrictedUse]:
+    if raw is None:
+        return {}
+    known = {t.id for t in vocabulary.restricted_uses}
+    if not isinstance(raw, dict):
+        problems.append("restricted_uses must map use ids to {text, cite}.")
+        return {}
+    fact = activities.get("use-restrictions")
+    if raw and (fact is None or fact.effect != "not-allowed"):
+        problems.append("restricted_uses needs activities.use-restrictions to be not-allowed.")
+    out: dict[str, RestrictedUse] = {}
+    for use, entry in raw.items():
+        w = f"restricted_uses.{use}"
+        if use not in known:
+            problems.append(f"{w}: unknown use (one of {', '.join(sorted(known))}).")
+            continue
+        if not isinstance(entry, dict) or set(entry) - {"text", "cite"}:
+            problems.append(f"{w} must be a mapping of text and cite.")
+            continue
+        cites = _cites(entry.get("cite"), w, doc_id, problems)
+        if not cites:
+            problems.append(f"{w} needs at least one citation.")
+        out[str(use)] = RestrictedUse(str(use), _text(entry.get("text"), f"{w}.text", problems), cites)
+    return out
 
 
 def read_facts_file(path: Path, vocabulary: Vocabulary, kind: str | None = None) -> LicenceFacts:
@@ -446,6 +495,7 @@ def check_citations(book: FactsBook, clauses: Iterable[Clause]) -> list[str]:
 def _where_cited(facts: LicenceFacts) -> list[tuple[str, FactCitation]]:
     out = [(f"activities.{a}", c) for a, f in facts.activities.items() for c in f.cite]
     out += [(f"terms.{t}", c) for t, f in facts.terms.items() for c in f.cite]
+    out += [(f"restricted_uses.{u}", c) for u, f in facts.restricted_uses.items() for c in f.cite]
     return out
 
 

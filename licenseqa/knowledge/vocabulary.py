@@ -3,8 +3,10 @@
 The data is ``data/vocabulary.yaml`` (reviewed like every knowledge file); this module loads it, checks it
 against the schema below and compiles each phrase into a matcher over normalised question text. The schema:
 
-- ``activities`` / ``obligations`` / ``asks`` / ``forms`` / ``out_of_scope``: lists of terms
-  ``{id, label, source, synonyms: [phrase]}``;
+- ``activities`` / ``obligations`` / ``asks`` / ``forms`` / ``out_of_scope`` / ``restricted_uses``: lists
+  of terms ``{id, label, source, synonyms: [phrase]}``; ``restricted_uses`` are the kinds of use that
+  model licences and acceptable-use policies forbid (a licence's facts say which of them it forbids, with
+  the clause);
   an activity may add ``use_case`` (``source`` | ``binary`` | ``network``, the OSADL use case it selects),
   a form may add ``leading`` (words that open a question of that form);
 - ``generic_licence_words``: words that make a capitalised "... License" phrase generic;
@@ -36,6 +38,7 @@ SECTIONS = {
     "asks",
     "forms",
     "out_of_scope",
+    "restricted_uses",
     "generic_licence_words",
     "families",
 }
@@ -71,6 +74,7 @@ class Vocabulary:
     out_of_scope: tuple[Term, ...]
     generic_licence_words: frozenset[str]
     families: dict[str, tuple[str, ...]]
+    restricted_uses: tuple[Term, ...] = ()
 
     def activity(self, term_id: str) -> Term:
         for term in self.activities:
@@ -164,6 +168,7 @@ def compile_vocabulary(data: dict[str, Any], normalise: Callable[[str], str] | N
             w.lower() for w in _strings(data.get("generic_licence_words"), "generic_licence_words")
         ),
         families=fam,
+        restricted_uses=_terms(data.get("restricted_uses"), "restricted_uses", normalise),
     )
 
 

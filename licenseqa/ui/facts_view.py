@@ -81,6 +81,30 @@ def term_rows(facts: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def restricted_use_rows(facts: Mapping[str, Any], use_labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One row per kind of use the licence forbids: ``{"use", "text", "cite"}``."""
+    return [
+        {"use": use_labels.get(u, u), "text": f.get("text") or "", "cite": list(f.get("cite") or [])}
+        for u, f in (facts.get("restricted_uses") or {}).items()
+    ]
+
+
+def restricted_uses_table_html(rows: Iterable[Mapping[str, Any]], href: HrefFn) -> str:
+    """The rows of :func:`restricted_use_rows` as one escaped HTML block."""
+    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Use", "Cannot", "In plain words", "Clauses"))
+    body = [
+        f'<tr><td style="{_CELL}"><b>{_e(r["use"])}</b></td>'
+        + _effect_cell("not-allowed", "cannot")
+        + f'<td style="{_CELL}">{_e(r["text"])}</td>'
+        f'<td style="{_CELL} white-space: nowrap;">{cite_links_html(r["cite"], href)}</td></tr>'
+        for r in rows
+    ]
+    return (
+        f'<table class="lqa-restricted" style="{_TABLE}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
 def comparison_rows(
     rows: Iterable[Mapping[str, Any]],
     activity_labels: Mapping[str, str],
@@ -282,6 +306,10 @@ def render_facts(doc_id: str, href: HrefFn) -> None:
     if terms:
         st.markdown("**Model and data licence terms**")
         st.markdown(terms_table_html(terms, href), unsafe_allow_html=True)
+    restricted = restricted_use_rows(data, {t.id: t.label for t in vocabulary.restricted_uses})
+    if restricted:
+        st.markdown("**Uses it forbids**")
+        st.markdown(restricted_uses_table_html(restricted, href), unsafe_allow_html=True)
     st.caption(
         "Reviewed facts with the clauses they rest on (links open the clause below). Not legal advice."
     )
