@@ -70,6 +70,20 @@ CASES = [
         None,
     ),
     ("We ship an MIT parser in our desktop app and a colleague says that's fine. Is it?", None, None),
+    # asked in the first person singular: "my code" is the asker's own work as "our code" is
+    (
+        "If I use an LGPL library via dynamic linking in my closed-source app, do I have to release my code?",
+        "no",
+        None,
+    ),
+    ("I run a GPLv3 tool on my own servers only. Must I publish my changes to it?", "no", None),
+    # two licences, direction not stated: both directions, and they differ (failure kind 3 of issue 13)
+    ("Is MIT compatible with GPL-3.0?", "conditional", None),
+    ("Can we put GPL-3.0 code into our MIT-licensed library?", "no", None),
+    # relicensing X material as Y: X's own same-licence terms decide, not the compatibility check's direction
+    ("Can we relicense our GPL-3.0 fork under MIT?", "no", ("GPL-3.0-only", None)),
+    ("Can we relicense our fork of an MIT library as Apache-2.0?", "yes", ("MIT", None)),
+    ("We modified an MPL-2.0 library. Can we release our version under Apache-2.0?", "no", ("MPL-2.0", None)),
     # rule 6: a kind of use the licence or its policy forbids, cited to the item that forbids it
     (
         "Can we use a BLOOM checkpoint to screen job applicants and reject them automatically?",

@@ -14,7 +14,8 @@
 - ``form``: the question form (``our-process``, ``compare``, ``define``, ``yes-no``, ``what-must``,
   ``statement``);
 - ``combinations``: (leading, subordinate) document pairs when two subjects are combined. The licence of
-  the product ("our GPL-3.0 project", after "our"/"my") leads; else the one named after "into", "inside",
+  the product ("our GPL-3.0 project", after "our"/"my") leads, unless the question relicenses it ("relicense
+  our GPL-3.0 fork as MIT": the licence it moves to leads); else the one named after "into", "inside",
   "within", "in" or "under" between the two names; when the question states neither, both directions are
   answered;
 - ``out_of_scope``: the out-of-scope subject (tax, employment, export control...) the question is about;
@@ -401,6 +402,10 @@ def _form(question: str, text: str, forms: tuple[Term, ...]) -> str:
     return "statement"
 
 
+_RELICENSING = re.compile(r"\bre[- ]?licens\w*")
+_TARGET = re.compile(r"\b(?:as|under|to)\b")
+
+
 def _combinations(
     text: str, found: list[Mention], activities: tuple[str, ...]
 ) -> tuple[tuple[tuple[str, str], ...], bool]:
@@ -411,6 +416,8 @@ def _combinations(
     a, b = found[0], found[1]
     own = [m for m in (a, b) if _OWN.search(text[: m.start])]
     lead: Mention | None = own[0] if len(own) == 1 else None
+    if _RELICENSING.search(text) and _TARGET.search(text, a.end, b.start):
+        lead = b  # "relicense our GPL-3.0 fork as MIT": the licence the material moves to leads
     if lead is None and _INTO.search(text, a.end, b.start):
         lead = b
     if lead is None:

@@ -575,15 +575,15 @@ def answer(
     body, citations, abstain_reason = compose(text, retrieval, library_note)
     verdict_out: dict[str, Any] | None = None
     facts_rows: tuple[dict[str, Any], ...] = ()
+    head = ""  # the direct answer (a verdict, or that the facts do not decide): always the first line
     if abstain_reason is not None:
         obligations, compatibility = None, ()
     elif book is not None:
         verdict = decide(analysis, book, Vocabulary.load(), compatibility)
         if verdict is not None:
-            lead, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
-            body = lead + "\n\n" + body
+            head, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
         elif analysis.subjects and is_polar(asked_sentences(text), text):
-            body = NO_VERDICT + "\n\n" + body
+            head = NO_VERDICT
         pair = _compared_pair(analysis, book)
         if pair is not None:
             facts_rows = tuple(compare_facts(*pair))
@@ -600,8 +600,11 @@ def answer(
     elif obligations is not None and obligations.get("items"):
         body += (
             f"\nOSADL checklist for {obligations['license']} ({obligations['use_case']}): "
-            f"{len(obligations['items'])} obligations, each cited below."
+            f"{len(obligations['items'])} obligation{'' if len(obligations['items']) == 1 else 's'}, "
+            "each cited below."
         )
+    if head:
+        body = head + "\n\n" + body
     done = time.perf_counter()
     warnings: list[str] = question_notes(retrieval)
     warnings += source_notes(retriever, citations, obligations, compatibility)
@@ -808,7 +811,7 @@ def _verdict_lead(
     all_ns: list[int] = []
     for sentence in verdict.sentences:
         ns = [n for n in (number(c) for c in sentence.cite) if n is not None]
-        ns = list(dict.fromkeys(ns))
+        ns = sorted(set(ns))  # "[1] [4]", in reading order of the sources
         all_ns += [n for n in ns if n not in all_ns]
         marks = "".join(f" [{n}]" for n in ns)
         parts.append(sentence.text.rstrip() + marks)

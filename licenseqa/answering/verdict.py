@@ -346,10 +346,13 @@ def decide(
         for i, a in enumerate(analysis.subjects)
         for b in analysis.subjects[i + 1 :]
     )
-    if analysis.combinations and compatibility and asks != "obligation" and distinct:
+    # "relicense our X fork as Y": X's own terms decide whether X material may move to Y (its same-licence
+    # obligation), not the compatibility of the two in a combined work, whose direction the check would
+    # have to guess (issue 13, failure kind 3)
+    target = _relicensing_target(analysis, sentences)
+    if analysis.combinations and compatibility and asks != "obligation" and distinct and target is None:
         return _from_compat(compatibility, asks, named)
     subjects = list(analysis.subjects)
-    target = _relicensing_target(analysis, sentences)
     if target is not None:
         subjects = [s for s in subjects if target not in s.doc_ids]
         asks, named = "avoid", tuple(dict.fromkeys((*named, "same-licence")))
@@ -436,20 +439,30 @@ def restricted_uses_in(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
 
 
 def _from_compat(compatibility: Sequence[dict[str, Any]], asks: str, named: Sequence[str]) -> Verdict | None:
-    c = compatibility[0]
-    value = COMPAT_VALUES.get(str(c.get("verdict")))
-    if value is None:
+    """The verdict of the OSADL compatibility checks: one value when every direction checked agrees, else
+    ``conditional`` with a sentence per direction (the question did not say which code goes into which
+    work: "Is MIT compatible with GPL-3.0?" is yes one way and no the other; issue 13, failure kind 3)."""
+    said: list[VerdictSentence] = []
+    values: list[str] = []
+    for c in compatibility[:4]:
+        value = COMPAT_VALUES.get(str(c.get("verdict")))
+        if value is None:
+            return None  # a direction the matrix does not cover: the answer stays with the clauses
+        values.append(value)
+        text = (
+            f"OSADL: {c['subordinate']} code inside a {c['leading']} work: {c['verdict']}. "
+            f"{c.get('explanation') or ''}"
+        ).strip()
+        cites = tuple(
+            FactCitation(x["doc_id"], x.get("section"), x.get("quote") or "")
+            for x in c.get("citations", [])
+            if x.get("doc_id")
+        )
+        said.append(VerdictSentence(text, cites))
+    if not values:
         return None
-    text = (
-        f"OSADL: {c['subordinate']} code inside a {c['leading']} work: {c['verdict']}. "
-        f"{c.get('explanation') or ''}"
-    ).strip()
-    cites = tuple(
-        FactCitation(x["doc_id"], x.get("section"), x.get("quote") or "")
-        for x in c.get("citations", [])
-        if x.get("doc_id")
-    )
-    return Verdict(value, asks, (VerdictSentence(text, cites),), tuple(named), ())
+    value = values[0] if len(set(values)) == 1 else "conditional"
+    return Verdict(value, asks, tuple(said[:3]), tuple(named), ())
 
 
 def steer(analysis: Analysis, book: FactsBook) -> list[tuple[str, str | None]]:

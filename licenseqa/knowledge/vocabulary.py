@@ -190,8 +190,8 @@ def _load(path: str) -> Vocabulary:
 
 def normalise_text(text: str) -> str:
     """Question and phrase normalisation: lower-case; separators to spaces; ``GPLv3`` -> ``gpl 3``;
-    ``version 2`` -> ``2``; ``2.0`` kept; spaces collapsed. Every phrase of the vocabulary and every
-    licence name is matched on text normalised by this function."""
+    ``version 2`` -> ``2``; ``2.0`` kept; "I" / "my" -> "we" / "our"; spaces collapsed. Every phrase of
+    the vocabulary and every licence name is matched on text normalised by this function."""
     text = text.lower().replace("’", "'")
     text = re.sub(r"\bversion\s+(?=\d)", "", text)
     text = re.sub(r"(?<=[a-z])v(?=\d)", " ", text)  # gplv3 -> gpl 3
@@ -199,4 +199,10 @@ def normalise_text(text: str) -> str:
     text = re.sub(r"(?<=[a-z])(?=\d)", " ", text)  # gpl3 -> gpl 3, llama2 -> llama 2
     text = re.sub(r"[-_/,;:!?()\[\]\"'’“”]+", " ", text)
     text = re.sub(r"\.(?!\d)", " ", text)
+    # the first person singular reads as the plural the vocabulary is written in ("my code" is "our code",
+    # "I ship" is "we ship"): people asking for themselves mean the same situations
+    text = re.sub(r"\b(?:i|me|my|mine|myself)\b", lambda m: _PLURAL[m.group(0)], text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_PLURAL = {"i": "we", "me": "us", "my": "our", "mine": "ours", "myself": "ourselves"}
