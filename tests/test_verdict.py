@@ -77,6 +77,9 @@ CASES = [
         None,
     ),
     ("I run a GPLv3 tool on my own servers only. Must I publish my changes to it?", "no", None),
+    # no distribution mode said: the fact stating the notice rule decides whether a notice may go
+    ("Can I remove the copyright notice from BSD-licensed code I modified?", "no", None),
+    ("Can we drop the MIT header from a file we rewrote?", "no", ("MIT", None)),
     # two licences, direction not stated: both directions, and they differ (failure kind 3 of issue 13)
     ("Is MIT compatible with GPL-3.0?", "conditional", None),
     ("Can we put GPL-3.0 code into our MIT-licensed library?", "no", None),
@@ -181,17 +184,17 @@ def _verdicts(retriever, path: Path) -> dict:
 
 def test_verdicts_on_our_own_set(retriever):
     """Our own 48 yes/no questions (eval/verdicts-own.jsonl, written apart from the dev sets): floors at the
-    measured figures (accuracy 0.771, wrong 0.104); the issue's bars (0.85 / 0.05) are not met yet."""
+    measured figures (accuracy 0.792, wrong 0.083); the issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, OWN)
     assert v["questions"] == 48
-    assert v["accuracy"] >= 0.77, v
-    assert v["wrong_rate"] <= 0.105, v
+    assert v["accuracy"] >= 0.79, v
+    assert v["wrong_rate"] <= 0.084, v
 
 
 def test_verdicts_on_dev2_do_not_regress(retriever):
-    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.510, wrong 0.059); the
+    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.529, wrong 0.059); the
     issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, DEV2)
     assert v["questions"] == 102
-    assert v["accuracy"] >= 0.51, v
+    assert v["accuracy"] >= 0.529, v
     assert v["wrong_rate"] <= 0.059, v

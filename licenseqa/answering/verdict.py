@@ -15,8 +15,9 @@ each resting on the cited facts, never on the wording of one example:
      yes when every one is permitted (``allowed``, ``allowed-if`` - the conditions are stated -,
      ``not-triggered``).
 2. The situation is the question's activities other than ``attribution`` (notices are an obligation, not
-   a way of using the software); when it is empty the activity that names the obligation stands in
-   (``attribution`` for notices and names).
+   a way of using the software); when it is empty, or when an obligation or avoid question names no
+   distribution mode ("can we remove the notice from code we modified?"), the activity that names the
+   obligation stands in (``attribution`` for notices and names): its fact says when the obligation binds.
 3. A fact that is ``not-addressed`` decides nothing; when nothing is decided there is no verdict.
 4. A family subject (GPL: GPL-3.0-only, GPL-2.0-only) gets one verdict when its versions agree, else one
    sentence per version and the value ``conditional``. Two licences combined: the OSADL compatibility
@@ -205,6 +206,10 @@ def situation(
         # asked; it is judged against the licence's prohibitions of arrangements
         context = acts_in(normalise(analysis.question))
         acts = tuple(dict.fromkeys((*acts, *(a for a in context if a in ARRANGEMENTS))))
+    if asks in ("obligation", "avoid") and acts and not set(acts) & MODES:
+        # "can we remove the notice from code we modified?": no distribution mode is said, and the fact that
+        # states the obligation asked about (attribution for notices) says when it binds
+        acts = tuple(dict.fromkeys((*acts, *(STAND_IN[o] for o in obligations if o in STAND_IN))))
     if "network-service" in acts and "internal-use" in acts:
         # others use it over the network: that is not in-house use, whatever else is kept in-house
         acts = tuple(a for a in acts if a != "internal-use")
