@@ -210,12 +210,7 @@ def situation(
         # "can we remove the notice from code we modified?": no distribution mode is said, and the fact that
         # states the obligation asked about (attribution for notices) says when it binds
         acts = tuple(dict.fromkeys((*acts, *(STAND_IN[o] for o in obligations if o in STAND_IN))))
-    if "network-service" in acts and "internal-use" in acts:
-        # others use it over the network: that is not in-house use, whatever else is kept in-house
-        acts = tuple(a for a in acts if a != "internal-use")
-    if "internal-use" in acts:
-        # in-house use conveys nothing: changing or linking the code in-house is part of that use
-        acts = tuple(a for a in acts if a not in CONVEYING_CONDITIONED)
+    acts = _settle(acts)
     if acts:
         return acts
     if asks == "permission":
@@ -230,9 +225,16 @@ def described_situation(analysis: Analysis, vocabulary: Vocabulary) -> tuple[str
     from licenseqa.answering.analysis import find_activities
 
     found = find_activities(normalise(analysis.question), vocabulary.activities)
-    acts = tuple(a for a in found if a not in OBLIGATION_ACTIVITIES)
+    return _settle(tuple(a for a in found if a not in OBLIGATION_ACTIVITIES))
+
+
+def _settle(acts: tuple[str, ...]) -> tuple[str, ...]:
+    """``acts`` with in-house use read as the field reads it: others using it over the network is not
+    in-house use, and in-house use conveys nothing (changing or linking the code in-house is part of it)."""
+    if "network-service" in acts and "internal-use" in acts:
+        acts = tuple(a for a in acts if a != "internal-use")
     if "internal-use" in acts:
-        acts = tuple(a for a in acts if a not in CONVEYING_CONDITIONED and a != "network-service")
+        acts = tuple(a for a in acts if a not in CONVEYING_CONDITIONED)
     return acts
 
 
@@ -372,6 +374,7 @@ def decide(
     if not acts and not uses:
         return None
     own_work = asks_about_own_work(" ".join(sentences), vocabulary)
+    forbade = False  # a restricted use of some licence decided (rule 6)
     results: list[tuple[str, str, list[VerdictSentence]]] = []
     seen: set[str] = set()
     for subject in subjects:
@@ -384,6 +387,7 @@ def decide(
             if forbidden:  # rule 6
                 said = [VerdictSentence(f"Under {doc_id}: {f.text}", f.cite) for f in forbidden[:2]]
                 results.append((subject.name, doc_id, "no", said))
+                forbade = True
                 continue
             if not acts:
                 continue
@@ -419,7 +423,7 @@ def decide(
             )
             for _, doc_id, v, ss in results  # type: ignore[misc]
         ]
-    if any(book.facts[r[1]].restricted_uses.keys() & set(uses) for r in results):  # type: ignore[misc]
+    if forbade:
         acts = tuple(dict.fromkeys((*acts, "use-restrictions")))
     return Verdict(value, asks, tuple(said[:3]), tuple(named), tuple(acts))
 
@@ -449,7 +453,7 @@ def _from_compat(compatibility: Sequence[dict[str, Any]], asks: str, named: Sequ
     work: "Is MIT compatible with GPL-3.0?" is yes one way and no the other; issue 13, failure kind 3)."""
     said: list[VerdictSentence] = []
     values: list[str] = []
-    for c in compatibility[:4]:
+    for c in compatibility:
         value = COMPAT_VALUES.get(str(c.get("verdict")))
         if value is None:
             return None  # a direction the matrix does not cover: the answer stays with the clauses
@@ -464,8 +468,6 @@ def _from_compat(compatibility: Sequence[dict[str, Any]], asks: str, named: Sequ
             if x.get("doc_id")
         )
         said.append(VerdictSentence(text, cites))
-    if not values:
-        return None
     value = values[0] if len(set(values)) == 1 else "conditional"
     return Verdict(value, asks, tuple(said[:3]), tuple(named), ())
 
