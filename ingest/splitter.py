@@ -51,7 +51,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from licenseqa.models import PAGE_MARKER, Clause, context_header
@@ -240,7 +240,7 @@ class _Parser:
             if depth == 1 and not dot:
                 # "1 Produire ..." (a number and a space): an item only inside a list (see accept)
                 return _Marker("bare", number, int(number), rest) if rest[:1].isupper() else None
-            if depth > 1 and rest and not (rest[0].isupper() or rest[0] in '"“('):
+            if depth > 1 and rest and not (rest[0].isupper() or rest[0] in "\"“'‘("):
                 return None
             return _Marker(f"dec{depth}", number, int(number.split(".")[-1]), rest)
         m = _PATH_RE.match(text)
@@ -386,7 +386,11 @@ class _Parser:
             del self.stack[1:]
             self.stack.append(_Node("path", marker.value, 0, indent, None))
             return True
-        if marker.kind == "bare":
+        if marker.kind == "bare" and self._numbered_title(marker, at):
+            # "1 Definitions" / "4 Making and Conveying Products": a top-level clause whose number
+            # lost its dot, read as "1." would be
+            marker = replace(marker, kind="dec1")
+        elif marker.kind == "bare":
             # a bare number is an item only where a list is plainly open: the first after a line
             # ending in ":", or the next one right after its sibling's line
             sibling = self._find_sibling("bare", None)
@@ -439,7 +443,7 @@ class _Parser:
             and marker.ordinal == 1
             and self.stack[idx].ordinal != 0
             and (marker.kind == "dec1" or not marker.kind.startswith("dec"))
-            and self._opens_list(before, marker)
+            and (self._opens_list(before, marker) or self._under_open_item(idx, indent))
         ):
             # "1." under "4. ... the following conditions:" or right under "1. Definitions": a nested
             # list in the same style as its parent, opened as a child
@@ -488,14 +492,50 @@ class _Parser:
                 if numbered and numbered[-1].value != parent and stray:
                     return False
             elif (
-                marker.ordinal not in (0, 1) and not (not self.stack and self._continues_top(marker, at))
+                marker.ordinal not in (0, 1)
+                and not (self._left_of_lists(indent) and self._continues_top(marker, at))
             ) or (marker.ordinal == 0 and not marker.kind.startswith("dec")):
                 return False
+            elif marker.ordinal not in (0, 1):
+                # the top-level list resumes left of a list opened after an unnumbered paragraph
+                # ("2." at the margin after an indented "i. ... ii." list): that list is closed
+                self.stack = []
         if not self.stack:
             self.last_top[marker.kind] = marker.ordinal
         lead_in = nested or before.endswith(":")
         self.stack.append(_Node(marker.kind, marker.value, marker.ordinal, indent, None, None, lead_in))
         return True
+
+    def _left_of_lists(self, indent: int) -> bool:
+        """Whether a line at ``indent`` sits left of every open list (none open counts)."""
+        return not self.stack or indent + 2 <= self.stack[0].indent
+
+    def _numbered_title(self, marker: _Marker, at: int | None) -> bool:
+        """Whether a bare number ("4 Making and Conveying Products") is a clause heading: a title-only
+        line standing alone (blank lines around it) whose number starts the top level (1) or follows the
+        last top-level clause, counting the parents of decimal clauses ("3.4" -> 3)."""
+        if at is None or not self._blank_before(at):
+            return False
+        if at + 1 < len(self.lines) and self.lines[at + 1].strip():
+            return False
+        if not _is_title_line(marker.rest):
+            return False
+        last = max(
+            [self.last_top.get("dec1", 0)]
+            + [int(n.value.split(".")[0]) for n in self.stack if n.kind.startswith("dec")]
+        )
+        return marker.ordinal == last + 1 or (marker.ordinal == 1 and not self.stack)
+
+    def _under_open_item(self, idx: int, indent: int) -> bool:
+        """Whether a first item (``1.``) in the style of open node ``idx`` sits under a deeper item of
+        another list that is open below that node ("3." then "A." then "1."): a list numbered from 1 while
+        its would-be sibling still has an open sub-item is that sub-item's nested list, not a restart."""
+        deeper = self.stack[idx + 1 :]
+        return (
+            bool(deeper)
+            and all(n.kind != self.stack[idx].kind for n in deeper)
+            and indent >= deeper[-1].indent - 1
+        )
 
     def _titled(self, marker: _Marker, at: int | None) -> bool:
         """Whether ``marker``'s line carries a clause title (see :func:`_is_title_line`)."""

@@ -439,3 +439,145 @@ def test_preview_reads_a_licensedb_file_as_the_library_build_does(splitter, tmp_
     bare.write_text("Just a text.\n", encoding="utf-8")
     broken = preview_file(bare, splitter)
     assert not broken.ok and broken.errors == ["cannot read LicenseDB file: bare.LICENSE has no front matter"]
+
+
+# -- a nested list in the top-level style under a lettered item, with no lead-in ":" ---------------
+
+NESTED_UNDER_LETTER = """\
+1. GRANTS
+
+A. Each Contributor grants the Recipient a licence to use and copy the Software.
+
+2. DUTIES OF THE RECIPIENT
+
+A. Every copy of the Software must carry this Agreement, save for additions under paragraph 2F.
+
+1. A Recipient who passes on the Software must pass on a copy of this Agreement with it.
+2. A Recipient who passes on object code must also say where the source code can be had.
+
+B. Each Recipient keeps the copyright notice of the original release in the Software.
+
+C. Each Contributor marks its changes as its own.
+
+D. A Contributor may add its own copyright notice.
+
+E. No Recipient may claim that the Agency endorses its product.
+
+F. A Recipient may add files under other terms to a Larger Work.
+
+G. Each Contributor states that its changes are its own creation.
+
+H. A Recipient may charge a fee for support of its own.
+
+I. A Recipient may combine the Software with separate software in a Larger Work.
+
+J. Export of the Software may need a permit.
+
+3. NO WARRANTY
+
+A. The Software is provided as is.
+"""
+
+
+def test_a_list_numbered_from_one_under_an_open_lettered_item_is_that_items_list(splitter):
+    # "1." while "2." has the open sub-item "A." does not restart the top level: it is A's nested list,
+    # so "B." (and "I." after "H.", a letter, not the Roman one) stay in clause 2 and "3." is clause 3
+    clauses = split(splitter, NESTED_UNDER_LETTER)
+    assert at(clauses, "1. A Recipient who passes").section == "2(A)(1)"
+    assert at(clauses, "2. A Recipient who passes").section == "2(A)(2)"
+    assert at(clauses, "B. Each Recipient keeps").section == "2(B)"
+    assert at(clauses, "I. A Recipient may combine").section == "2(I)"
+    assert at(clauses, "J. Export").section == "2(J)"
+    assert at(clauses, "A. The Software is provided").section == "3(A)"
+
+
+def test_a_restart_with_nothing_open_below_stays_a_restart(splitter):
+    # the sibling: "1." right after clause 2's own text (no sub-item open) is not nested under anything
+    body = (
+        "1. Scope. This licence covers the Software.\n\n2. Grant. You may use the Software.\n\n"
+        "FEES AND PAYMENT\n\n1. Fees. A fee is due each year.\n\n2. Payment. Fees are paid in advance.\n"
+    )
+    clauses = split(splitter, body)
+    assert at(clauses, "1. Fees").section == "1"
+    assert at(clauses, "2. Payment").section == "2"
+
+
+# -- clause numbers without a dot ("4 Making Products"), definitions in single quotes --------------
+
+NUMBERED_TITLES = """\
+Preamble
+
+This licence lets anyone build on the design.
+
+1 Definitions
+
+  1.1 'Licence' means this document.
+
+  1.2 'Design' means the files from which a product is made.
+
+2 Applicability
+
+  2.1 This Licence governs the use of the Design.
+
+  2.2 'Notice' in this section means a copyright notice.
+
+3 Making Products
+
+You may make products from the Design if each product keeps its Notices.
+
+4 LIABILITY
+
+  4.1 The Design is provided as is.
+"""
+
+
+def test_a_bare_number_with_a_title_line_alone_is_a_clause(splitter):
+    clauses = split(splitter, NUMBERED_TITLES)
+    assert at(clauses, "1.1 'Licence' means").section == "1.1"
+    assert at(clauses, "1.1 'Licence' means").heading == "Definitions"
+    assert at(clauses, "1.2 'Design' means").section == "1.2"
+    assert at(clauses, "2.2 'Notice'").section == "2.2"
+    made = [c for c in clauses if "You may make products" in c.text]
+    assert made and made[0].section == "3" and made[0].heading == "Making Products"
+    assert at(clauses, "4.1 The Design").section == "4.1"
+
+
+def test_a_bare_number_in_running_text_is_no_clause(splitter):
+    # the sibling: "2 Applicants" inside a paragraph, and a bare number that skips ahead, are not clauses
+    body = (
+        "1 Definitions\n\n  1.1 'Work' means the program.\n\n"
+        "The grant covers up to\n2 Applicants per year.\n\n7 Other Matters\n\nNothing else applies.\n"
+    )
+    clauses = split(splitter, body)
+    assert all(c.section != "2" for c in clauses)
+    assert all(c.section != "7" for c in clauses)
+
+
+# -- the top level resumes at the margin after an indented list -----------------------------------
+
+RESUMES_LEFT = """\
+1. Definitions.
+
+     a. "Work" means the material offered under this licence.
+
+     b. "Compatible Licence" means a licence the steward lists.
+
+        Compatible Licences
+
+          i. share the aims of this licence, and
+
+          ii. allow works under them to be offered under this licence.
+
+2. Limits. Nothing in this licence reduces a use that the law allows.
+
+3. Grant. The licensor grants you a licence to copy the Work.
+
+     a. to copy the Work in any form;
+"""
+
+
+def test_the_top_level_resumes_left_of_a_list_opened_after_a_heading(splitter):
+    clauses = split(splitter, RESUMES_LEFT)
+    assert at(clauses, "2. Limits").section == "2"
+    assert at(clauses, "3. Grant").section == "3"
+    assert at(clauses, "a. to copy the Work").section == "3(a)"
