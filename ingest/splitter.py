@@ -63,7 +63,7 @@ TokenCounter = Callable[[str], int]
 
 # Bump when a change to this module changes the chunks it produces: the next ingest re-splits
 # and re-embeds the whole corpus (an index made by an older splitter is stale).
-SPLITTER_VERSION = 4
+SPLITTER_VERSION = 5
 
 # A gap of more than this many missing numbers is not a deleted clause but a number in running text.
 _MAX_MISSING = 5
@@ -78,13 +78,18 @@ _SECTION_RE = re.compile(
 )
 _ANNEX_RE = re.compile(
     r"^(Attachment|ATTACHMENT|Exhibit|EXHIBIT|Appendix|APPENDIX|Schedule|SCHEDULE|Annex|ANNEX)"
-    r"\s+([A-Z0-9]{1,2})\b\s*(?:--|[:.\-–—])?\s*(.*)$"
+    # the annex's id: a letter, a number or a Roman numeral ("Exhibit B", "Annex 2", "Annex IV"), not a
+    # word ("SCHEDULE OF FEES" is a title)
+    r"\s+([A-Z]|\d{1,2}|[IVX]{1,4})\b\s*(?:--|[:.\-–—])?\s*(.*)$"
 )
-_DECIMAL_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(\\?\.|\)|)(?:\s+|(?=[A-Z\"“(*])|$)(.*)$")
+_DECIMAL_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(\\?\.|\)|-(?=\s)|)(?:\s+|(?=[A-Z\"“(*])|$)(.*)$")
+# a number with a letter glued to it ("7a) Assignment."): item a of clause 7
+_GLUED_RE = re.compile(r"^(\d{1,3})([a-z])[.)]\s+(?=[A-Z\"“(])(.*)$")
 # a dotted path that is not all decimals: an upper-case Roman numeral with decimals ("V.1."), or parts
 # that mix numbers and letters ("V.B.2", "5.1.a"); read after the decimal pattern
 _PATH_RE = re.compile(r"^((?:[IVXLC]+|\d{1,3})(?:\.(?:[A-Za-z]|\d{1,3}))+)(?:\.|\))?(?:\s+|$)(.*)$")
-_PAREN_RE = re.compile(r"^\(([a-zA-Z]{1,5}|\d{1,2})\)\s+(.*)$")
+# "(a)under ..." (no space after the marker) as "(a) under ..."
+_PAREN_RE = re.compile(r"^\(([a-zA-Z]{1,5}|\d{1,2})\)(?:\s+|(?=[a-z]{2}))(.*)$")
 _DOT_RE = re.compile(r"^([a-zA-Z]{1,5})([.)])\s+(.*)$")
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _DEF_RE = re.compile(r"^\s*[\"“'‘]")
@@ -186,6 +191,8 @@ def _heading_from_rest(rest: str, standalone: bool) -> str | None:
         return None
     if re.search(r"\b(means|shall mean)\b", rest):
         return None
+    if rest.isupper() and rest.endswith(".") and len(rest.split()) <= 8:
+        return _clean_heading(rest)  # "2. L'ÉTENDUE DE LA JOUISSANCE." with its text on the next line
     first = re.split(r"(?<=[a-z\)\"”])\.\s+|(?<=[a-z\)\"”])\.$", rest, maxsplit=1)[0]
     words = first.split()
     if (first != rest or standalone) and 0 < len(words) <= 14 and not first.endswith(","):
@@ -237,12 +244,20 @@ class _Parser:
             depth = number.count(".") + 1
             if dot == ")":
                 return _Marker("pnum)", number, int(number), rest) if depth == 1 else None
+            if dot == "-":
+                # "1- OBJET." (a number and a dash): a top-level clause as "1." is
+                return (
+                    _Marker("dec1", number, int(number), rest) if depth == 1 and rest[:1].isupper() else None
+                )
             if depth == 1 and not dot:
                 # "1 Produire ..." (a number and a space): an item only inside a list (see accept)
                 return _Marker("bare", number, int(number), rest) if rest[:1].isupper() else None
             if depth > 1 and rest and not (rest[0].isupper() or rest[0] in "\"“'‘("):
                 return None
             return _Marker(f"dec{depth}", number, int(number.split(".")[-1]), rest)
+        m = _GLUED_RE.match(text)
+        if m:
+            return _Marker("path", _path_label([m.group(1), m.group(2)]), 0, m.group(3), head=m.group(1))
         m = _PATH_RE.match(text)
         if m and (m.group(2)[:1].isupper() or m.group(2)[:1] in '"“(' or not m.group(2)):
             parts = m.group(1).split(".")
@@ -316,6 +331,14 @@ class _Parser:
             return False  # "(c) the licence text;" after "(a)": a lower-case item must be the next one
         return self._next_continues(marker, prev, prev_indent, ancestors, at)
 
+    def _mid_sentence(self, at: int | None) -> bool:
+        """Whether line ``at`` carries on a sentence of body text: the line right before it is a line
+        of prose (six words or more, not a title) that stops on a lower-case word or a comma."""
+        if at is None or at == 0 or not self.lines[at - 1].strip():
+            return False
+        before = self.lines[at - 1].strip()
+        return len(before.split()) >= 6 and (before[-1:].islower() or before.endswith(","))
+
     def _wrapped(self, at: int | None) -> bool:
         """Whether line ``at`` continues an unfinished sentence of the line before it."""
         if at is None or at == 0 or not self.lines[at - 1].strip():
@@ -360,6 +383,8 @@ class _Parser:
 
         ``at`` (the marker's line index) lets a gap or restart in the numbering open a sibling.
         """
+        if marker.kind in ("section", "annex") and self._mid_sentence(at):
+            return False  # "... the notice in\nExhibit A. You must also ...": a reference in running text
         if marker.kind in ("section", "group", "annex"):
             self.stack = []
             if marker.kind == "group":
@@ -415,14 +440,24 @@ class _Parser:
             # "0. Information" opens the top level again, it is no item of clause 0
             self.stack = []
         idx = None
+        # a marker on a line of its own (not a wrapped "13." of running text) that is no letter also read
+        # as a Roman numeral ("i." indented under "h." opens a Roman list)
+        loose = not self._wrapped(at) and not (marker.kind.startswith("alpha") and _roman_value(marker.value))
         same = [
             i
             for i in range(len(self.stack) - 1, -1, -1)
             if self.stack[i].kind == marker.kind
-            # a decimal's parent is in its number, not its indentation ("11.5" indented under "11.4")
+            # a decimal's parent is in its number, not its indentation ("11.5" indented under "11.4");
+            # the next item of a list may sit a few columns right of the one before (right-aligned
+            # markers: "(iv)" then "  (v)"), as a list opened there would start at 1, not continue
             and (
                 self.stack[i].indent >= indent - 1
                 or (marker.kind.startswith("dec") and marker.kind != "dec1")
+                or (
+                    loose
+                    and self.stack[i].ordinal + 1 == marker.ordinal > 1
+                    and self.stack[i].indent >= indent - 4
+                )
             )
         ]
         if same:
@@ -607,10 +642,11 @@ class _Parser:
                 label = node.value
             elif node.kind.startswith("dec") and node.value.startswith(label.split("(")[0] + "."):
                 label = node.value if "(" not in label else f"{label}({node.value})"
+            elif " " in label and "(" not in label:
+                # an annex's own items, decimals too: "Exhibit B (2.1)" is not clause 2.1 of the licence
+                label = f"{label} ({node.value})"
             elif node.kind.startswith("dec") and node.kind != "dec1" and "(" not in label:
                 label = node.value
-            elif " " in label and "(" not in label:
-                label = f"{label} ({node.value})"
             else:
                 label = f"{label}({node.value})"
         return label

@@ -3,6 +3,8 @@ test per kind of structure (the kind the issue names, plus a sibling of it), wit
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.splitter import DocumentText
 from ingest.splitter_eval import GOLD, run
 
@@ -30,6 +32,16 @@ def test_gold_labels_of_unseen_licensedb_texts(splitter):
     assert summary["chunks_outside_line_range"] == 0
     assert summary["year_or_version_labels"] == []
     assert all(r.line is not None for r in report.results), "a gold clause's first words are not in its text"
+
+
+@pytest.mark.parametrize(("folder", "floor"), [("splitter_heldout", 0.98), ("splitter_heldout2", 0.95)])
+def test_labels_of_sets_once_held_out_do_not_fall_back(splitter, folder, floor):
+    # these two sets were held out, then used (2026-12-02) to find failure kinds: the floors are what the
+    # splitter measured after that work; splitter_heldout3 stays held out and is measured, not asserted
+    gold = GOLD.parents[1] / folder / "gold.yaml"
+    summary = run(gold, splitter).summary()
+    assert summary["accuracy"] >= floor
+    assert summary["chunks_over_limit"] == 0 and summary["chunks_outside_line_range"] == 0
 
 
 # -- lower-case list items with no blank line before them --------------------------------------------
@@ -581,3 +593,90 @@ def test_the_top_level_resumes_left_of_a_list_opened_after_a_heading(splitter):
     assert at(clauses, "2. Limits").section == "2"
     assert at(clauses, "3. Grant").section == "3"
     assert at(clauses, "a. to copy the Work").section == "3(a)"
+
+
+# -- marker forms: "1- Title", "7a)", "(a)under", right-aligned Roman numerals -------------------------
+
+MARKER_FORMS = """\
+1- PURPOSE.
+This licence sets the terms on which the work may be shared.
+
+2- SHARING.
+You may share the work if:
+
+1.\tyou keep this licence with it;
+2.\tyou name its authors.
+
+3- GENERAL.
+
+3a) Assignment. You may not assign this licence.
+
+3b) Governing Law. The law of the licensor's seat governs this licence.
+
+4- GRANT
+4.1 The Grant. The licensor grants you a licence, subject to the terms below:
+(a)under its copyright, to copy the work;
+(b) under its patents, to use the work.
+
+5- CONDITIONS
+(a) Every copy shall:
+                               (i)      carry this licence;
+                             (ii)      carry the authors' notices;
+                            (iii)      carry the change log;
+                              (iv)      carry no other terms.
+"""
+
+
+def test_marker_forms_of_other_drafting_traditions(splitter):
+    clauses = split(splitter, MARKER_FORMS)
+    assert at(clauses, "1- PURPOSE").section == "1"
+    assert at(clauses, "2.\tyou name").section == "2(2)"
+    assert at(clauses, "3a) Assignment").section == "3(a)"
+    assert at(clauses, "3b) Governing Law").section == "3(b)"
+    assert at(clauses, "(a)under its copyright").section == "4.1(a)"
+    assert at(clauses, "(b) under its patents").section == "4.1(b)"
+    assert at(clauses, "(iii)").section == "5(a)(iii)"
+    assert at(clauses, "(iv)").section == "5(a)(iv)"
+
+
+def test_a_dash_or_glued_letter_in_running_text_is_no_marker(splitter):
+    body = "1. Fees. The fee is due in\n2- 3 instalments a year.\n\n2. Term. This licence lasts a year.\n"
+    clauses = split(splitter, body)
+    assert at(clauses, "1. Fees").section == "1"
+    assert at(clauses, "2. Term").section == "2"
+
+
+# -- an annex's own numbering, and an annex or section named in running text ------------------------
+
+ANNEX_ITEMS = """\
+1. Definitions. Words have their usual meaning.
+
+2. Grant.
+
+2.1 You may use the software.
+
+2.2 You may copy the software, and you must keep the notice in
+Exhibit A.  You must also keep this licence with every copy.
+
+3. Notices. Each file carries the notice of Exhibit A, as
+Section 2 requires.
+
+EXHIBIT A - Notice
+
+The notice reads: "Licensed under this licence."
+
+EXHIBIT B - Standards
+
+1.0 Requirements. Each release meets the standards of the steward.
+
+2.1 Naming. A release that does not meet them carries another name.
+"""
+
+
+def test_an_annex_keeps_its_own_numbering(splitter):
+    clauses = split(splitter, ANNEX_ITEMS)
+    assert at(clauses, "2.2 You may copy").section == "2.2"
+    assert at(clauses, "3. Notices").section == "3"
+    assert at(clauses, "1.0 Requirements").section == "Exhibit B (1.0)"
+    assert at(clauses, "2.1 Naming").section == "Exhibit B (2.1)"
+    assert [c.section for c in clauses if "You may use the software" in c.text] == ["2.1"]
