@@ -104,6 +104,20 @@ CASES = [
     ("We will never use Llama 4 for military purposes. Can we use it in our logistics app?", None, None),
     # a use no item of the licence lists stays undecided (the lists are not read by analogy)
     ("Can we use a CreativeML OpenRAIL-M model to make product images for our shop?", None, None),
+    # "does X break the licence?": the permission (or avoid) answer turned round
+    ("Does using the BSD-3-Clause project's name to promote our fork violate the licence?", "yes", None),
+    ("Would selling copies of an MIT library breach its licence?", "no", None),
+    ("Is it a violation of Apache-2.0 to remove the NOTICE file from our binary distribution?", "yes", None),
+    ("Does it break the licence to put CC BY-NC 4.0 photos in a paid ad campaign?", "yes", None),
+    # a proprietary licence as the target is the same-licence obligation avoided
+    ("Can we ship a modified EPL-2.0 plugin under a proprietary licence?", "no", ("EPL-2.0", None)),
+    # the copyright holder of the whole work is not bound as a licensee: the facts do not decide
+    (
+        "I wrote all the code of my GPL-3.0 project myself. Can I also sell it under a proprietary licence?",
+        None,
+        None,
+    ),
+    ("Can I change the license of my project from GPL to MIT if I am the only contributor?", None, None),
 ]
 
 
@@ -164,6 +178,17 @@ def test_reading_the_question():
         "Quick one: for Llama 2, do we need a badge?",
     )
     assert not is_polar(asked_sentences("Which licences allow this?"))
+
+
+def test_a_breach_as_a_premise_is_not_turned_round(retriever):
+    # "if we violate ..., do we get it back?" asks what follows from a breach (GPL-3.0 section 8), not
+    # whether an act breaks the licence
+    ans = answer(
+        "If we violate the GPL-3.0 and then fix it within 30 days, do we get our licence back?", retriever
+    )
+    assert ans.verdict is not None and ans.verdict["asks"] != "violation"
+    asked = answer("Would selling copies of an MIT library breach its licence?", retriever)
+    assert asked.verdict is not None and asked.verdict["asks"] == "violation"
 
 
 def test_ask_json_has_the_verdict(full_index):

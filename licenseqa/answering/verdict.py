@@ -31,6 +31,13 @@ each resting on the cited facts, never on the wording of one example:
    vocabulary's ``restricted_uses``: critical infrastructure, undisclosed machine generation, fully
    automated decisions ...) is answered "no" under each licence whose facts list that kind, citing its
    clause. A kind the licence's facts do not list decides nothing for it: the lists are not read by analogy.
+7. "Does X violate / breach / go against the licence?" (the vocabulary's ``violation`` ask) is the
+   permission or avoid question about X with yes and no turned round: an act the licence does not allow
+   breaks it. A breach stated as a premise ("if we violate it, do we get the licence back?", "we got a
+   violation notice") is not turned round: the question asks what follows from it.
+8. A question whose asker holds the rights in the whole work ("I am the only contributor", the
+   vocabulary's ``licensor`` ask) gets no verdict: a licence binds those who receive the work under it,
+   and its facts say nothing about what the copyright holder may do with their own work.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from licenseqa.answering.analysis import Analysis
-from licenseqa.answering.detect import normalise
+from licenseqa.answering.detect import normalise, remove_spans
 from licenseqa.knowledge.facts import ActivityFact, FactCitation, FactsBook, LicenceFacts
 from licenseqa.knowledge.vocabulary import Vocabulary
 
@@ -78,7 +85,8 @@ class VerdictSentence:
 
 @dataclass(frozen=True)
 class Verdict:
-    """``value`` yes | no | conditional; ``asks`` permission | obligation | avoid; the sentences."""
+    """``value`` yes | no | conditional; ``asks`` permission | obligation | avoid | violation (whether an
+    act breaks the licence: the permission answer turned round); the sentences."""
 
     value: str
     asks: str
@@ -155,6 +163,18 @@ def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tu
     if "obligation" in found:
         return "obligation", named
     return "permission", named
+
+
+# "if we breach it, ...": a breach stated as a premise of the question, not what is asked
+_PREMISE = {"if", "when", "after", "once", "since", "because", "got", "received", "notice"}
+
+
+def _violation_is_a_premise(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether every mention of breaking the licence in ``text`` is a premise ("if we violate ...", "we got a
+    violation notice"): then the question asks what follows from it (termination, cure), not whether an act
+    breaks the licence."""
+    term = next(t for t in vocabulary.asks if t.id == "violation")
+    return all(_PREMISE & set(text[max(0, s - 40) : s].split()[-4:]) for s, _ in term.find(text))
 
 
 def _without_obligation_verbs(text: str, vocabulary: Vocabulary) -> str:
@@ -342,9 +362,22 @@ def decide(
         return None
     if analysis.form == "compare" and _COMPARING.search(" ".join(sentences)):
         return None  # "MIT or Apache-2.0?" asks for a comparison, not a yes or no
+    if any(t.find(normalise(analysis.question)) for t in vocabulary.asks if t.id == "licensor"):
+        # "I am the only contributor: can I relicense it?": the licence binds those who receive the work,
+        # not the copyright holder, so its facts do not decide what the holder may do with their own work
+        return None
+    # "does X violate the licence?" asks whether X is permitted (or an obligation may be avoided), with the
+    # answer turned round: an act the licence does not allow breaks it (yes), an allowed one does not (no)
+    broken = next(t for t in vocabulary.asks if t.id == "violation")
+    joined = " ".join(sentences)
+    breaks = bool(broken.find(joined)) and not _violation_is_a_premise(joined, vocabulary)
+    if breaks:
+        # the words of breaking are the question's verb, not the termination activity they also name
+        sentences = [remove_spans(x, broken.find(x)) for x in sentences]
     asks, named = read_asks(sentences, vocabulary)
     if asks == "sufficiency":
         return None  # whether one way of complying suffices is beyond what a fact states
+    breaks = breaks and asks in ("permission", "avoid")
     circumstance = asks == "avoid" and not named
     if circumstance:
         asks = "permission"  # "without asking them first": a circumstance, not an obligation to avoid
@@ -358,7 +391,9 @@ def decide(
     # have to guess (issue 13, failure kind 3)
     target = _relicensing_target(analysis, sentences)
     if analysis.combinations and compatibility and asks != "obligation" and distinct and target is None:
-        return _from_compat(compatibility, asks, named)
+        compat = _from_compat(compatibility, asks, named)
+        # its sentences state compatibility ("X code inside a Y work: No"), which stays as OSADL says it
+        return _turned_round(compat, sentences=False) if breaks and compat is not None else compat
     subjects = list(analysis.subjects)
     if target is not None:
         subjects = [s for s in subjects if target not in s.doc_ids]
@@ -425,7 +460,31 @@ def decide(
         ]
     if forbade:
         acts = tuple(dict.fromkeys((*acts, "use-restrictions")))
-    return Verdict(value, asks, tuple(said[:3]), tuple(named), tuple(acts))
+    verdict = Verdict(value, asks, tuple(said[:3]), tuple(named), tuple(acts))
+    return _turned_round(verdict) if breaks else verdict
+
+
+_TURN = {"yes": "no", "no": "yes"}
+
+
+def _turned_round(verdict: Verdict, sentences: bool = True) -> Verdict:
+    """The verdict of "does X break the licence?" from that of "may we do X?": yes and no change places,
+    in the value and (``sentences``) in the per-licence sentences of a conditional verdict ("GPL-3.0-only:
+    no. ..."); ``asks`` becomes ``violation``."""
+    value = _TURN.get(verdict.value, verdict.value)
+    if not sentences:
+        return replace(verdict, value=value, asks="violation")
+    said = []
+    for s in verdict.sentences:
+        head, sep, rest = s.text.partition(". ")
+        lead, colon, word = head.rpartition(": ")
+        if colon and word.lower() in _TURN:
+            other = _TURN[word.lower()]
+            s = VerdictSentence(
+                f"{lead}{colon}{other.title() if word[0].isupper() else other}{sep}{rest}", s.cite
+            )
+        said.append(s)
+    return replace(verdict, value=value, asks="violation", sentences=tuple(said))
 
 
 # words that negate a restricted-use phrase within six words before it ("we will never use it for
