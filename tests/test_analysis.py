@@ -85,6 +85,18 @@ def test_family_name_is_one_subject_with_its_versions(retriever):
 
 
 @pytest.mark.slow
+def test_a_model_named_by_size_against_a_licence_of_other_versions_is_not_in_the_corpus(retriever):
+    # falcon-2 states the versions it covers (Falcon 2): "Falcon 180B" is another model, with its own
+    # licence, and is not answered from the Falcon 2 text
+    a = retriever.analyse("Can I use Falcon 180B to run a hosted API service?")
+    assert a.named == () and [u.name for u in a.unknown] == ["falcon 180b"]
+    assert a.abstain_reason == "not_in_corpus"
+    assert retriever.analyse("Can we use Falcon 2 11B in a commercial chatbot?").named == ("falcon-2",)
+    # a document that states no versions is never excluded by a size ("Llama 3.1 70B", "Llama 70B")
+    assert retriever.analyse("Can we run Llama 3.1 70B on our own servers?").named == ("llama3.1",)
+    assert "llama3.1" in retriever.analyse("Can we run Llama 70B on our own servers?").named
+
+
 def test_situation_respects_negation_and_longer_mentions(retriever):
     a = retriever.analyse("We patched an AGPL-3.0 tool that only runs on our own servers; we never ship it.")
     assert "internal-use" in a.activities and "modify" in a.activities

@@ -118,6 +118,14 @@ CASES = [
         None,
     ),
     ("Can I change the license of my project from GPL to MIT if I am the only contributor?", None, None),
+    # "must our ...?" asks an obligation; the use restrictions pass on to a fine-tuned derivative
+    (
+        "If I fine-tune a BLOOM model, must my fine-tuned version carry the same use restrictions?",
+        "yes",
+        ("bigscience-bloom-rail-1.0", None),
+    ),
+    # whether a trained model is a work that includes its training material is not what a fact says
+    ("Is a model trained on GPL code required to be released under the GPL?", None, None),
 ]
 
 

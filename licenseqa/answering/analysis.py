@@ -53,6 +53,8 @@ _VERSION_AFTER = re.compile(
     r"^(?: (?:software|public|general|license|licence)){0,3} (\d{1,2}(?:\.\d+)*)\b(?! clause)"
 )
 _DOC_VERSION = re.compile(r"\d+(?:\.\d+)*")
+# a model's size right after its family name ("Falcon 180B", "Llama 70B"): which model is meant, not a version
+_SIZE_AFTER = re.compile(r"^ (\d{1,4}(?:\.\d+)?[bm])\b")
 _OWN = re.compile(r"\b(?:our|my)(?: own)?(?: \S+){0,2} $")
 _INTO = re.compile(r"\b(?:into|inside|within|in|under)\b")
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
@@ -257,6 +259,20 @@ class QuestionAnalyser:
                     keys = next((k for k in (keys_for_name(s, v) for s in stems) if k), ())
                     unknown.append(UnknownLicence(name, keys, _newest_first(m.doc_ids)))
                     continue
+            size = _SIZE_AFTER.match(text[m.end :]) if after is None else None
+            # the documents state the model versions they cover and the question names a model by its size
+            # alone ("Falcon 180B" against the Falcon 2 licence): a model whose licence we lack
+            if (
+                size
+                and not re.search(r"\d", m.phrase)
+                and all(d in covers for d in m.doc_ids)
+                and not any(_covered(size.group(1), covers[d]) for d in m.doc_ids)
+            ):
+                name = f"{m.phrase} {size.group(1)}"
+                stems = [m.phrase.split()] + [re.findall(r"[a-z]+", d.lower()) for d in m.doc_ids]
+                keys = next((k for k in (keys_for_name(s, size.group(1)) for s in stems) if k), ())
+                unknown.append(UnknownLicence(name, keys, _newest_first(m.doc_ids)))
+                continue
             kept.append(m)
         return kept, unknown
 

@@ -71,6 +71,10 @@ STAND_IN = {
     "pass-terms": "use-restrictions",
     "same-licence": "include-in-work",
 }
+# activities of training and of a model's outputs: whether what they produce is a work that includes the
+# material is not what any fact states (each licence's fact for the activity says what the text says about
+# training or outputs), so no "work that includes it" stands in for them
+MODEL_MATERIAL = {"train-on-data", "model-outputs"}
 COMPAT_VALUES = {"Yes": "yes", "No": "no", "Check dependency": "conditional"}
 WORD = {"yes": "Yes.", "no": "No.", "conditional": "It depends."}
 
@@ -229,7 +233,10 @@ def situation(
     if asks in ("obligation", "avoid") and acts and not set(acts) & MODES:
         # "can we remove the notice from code we modified?": no distribution mode is said, and the fact that
         # states the obligation asked about (attribution for notices) says when it binds
-        acts = tuple(dict.fromkeys((*acts, *(STAND_IN[o] for o in obligations if o in STAND_IN))))
+        stand_ins = [STAND_IN[o] for o in obligations if o in STAND_IN]
+        if set(acts) & MODEL_MATERIAL:
+            stand_ins = [a for a in stand_ins if a != "include-in-work"]
+        acts = tuple(dict.fromkeys((*acts, *stand_ins)))
     acts = _settle(acts)
     if acts:
         return acts
