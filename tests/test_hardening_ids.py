@@ -425,7 +425,8 @@ def test_llama_versions_behave_as_before(corpus_docs):
         )
         for d in corpus_docs.values()
     )
-    assert detector.versions == {"qwen": ("2.5",)}  # no other document states versions (yet)
+    # the documents that state the model versions they cover
+    assert detector.versions == {"qwen": ("2.5",), "falcon-2": ("2",)}
     analyser = QuestionAnalyser(detector)
     assert analyser.analyse("Does Llama 3.1 allow commercial use?").named == ("llama3.1",)
     assert analyser.analyse("Does Llama 2 allow commercial use?").named == ("llama2",)
@@ -440,3 +441,6 @@ def test_llama_versions_behave_as_before(corpus_docs):
     # and Qwen through the same names
     assert analyser.analyse("Can we use Qwen2-72B in a commercial product?").unknown[0].name == "qwen 2"
     assert analyser.analyse("Can we use Qwen 2.5 commercially?").named == ("qwen",)
+    # Falcon: the Falcon 2 licence by its version, another Falcon model by its size is not it
+    assert analyser.analyse("Does Falcon 2 allow commercial use?").named == ("falcon-2",)
+    assert analyser.analyse("Does Falcon 180B allow commercial use?").unknown[0].name == "falcon 180b"
