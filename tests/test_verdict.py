@@ -126,6 +126,23 @@ CASES = [
     ),
     # whether a trained model is a work that includes its training material is not what a fact says
     ("Is a model trained on GPL code required to be released under the GPL?", None, None),
+    # "do we need the author's permission to X?": the licence's grant turned round
+    ("Do I need permission from the author to use MIT code in a commercial product?", "no", ("MIT", None)),
+    ("Do we need written permission to use the BSD-3-Clause authors' names in our ads?", "yes", None),
+    # "keep our changes secret" avoids the source obligation; "the app" in an "if" clause is not its object
+    (
+        "Does the LGPL allow me to modify the library and keep my changes secret if I distribute the app?",
+        "no",
+        None,
+    ),
+    # the advertising clause is a notice obligation
+    ("Can I patch an OpenSSL-licensed library and ship it without the advertising clause?", "no", None),
+    # another way of meeting the obligation ("if we put the source on our website") is a sufficiency question
+    (
+        "Is it a GPL violation to ship binaries without the source if I put the source on my website?",
+        None,
+        None,
+    ),
 ]
 
 

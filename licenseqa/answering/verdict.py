@@ -31,10 +31,11 @@ each resting on the cited facts, never on the wording of one example:
    vocabulary's ``restricted_uses``: critical infrastructure, undisclosed machine generation, fully
    automated decisions ...) is answered "no" under each licence whose facts list that kind, citing its
    clause. A kind the licence's facts do not list decides nothing for it: the lists are not read by analogy.
-7. "Does X violate / breach / go against the licence?" (the vocabulary's ``violation`` ask) is the
-   permission or avoid question about X with yes and no turned round: an act the licence does not allow
-   breaks it. A breach stated as a premise ("if we violate it, do we get the licence back?", "we got a
-   violation notice") is not turned round: the question asks what follows from it.
+7. "Does X violate / breach / go against the licence?" (the vocabulary's ``violation`` ask) and "do we
+   need the author's permission to X?" (``needs-permission``) are the permission or avoid question about X
+   with yes and no turned round: an act the licence does not allow breaks it, or needs permission. A
+   breach stated as a premise ("if we violate it, do we get the licence back?", "we got a violation
+   notice") is not turned round: the question asks what follows from it.
 8. A question whose asker holds the rights in the whole work ("I am the only contributor", the
    vocabulary's ``licensor`` ask) gets no verdict: a licence binds those who receive the work under it,
    and its facts say nothing about what the copyright holder may do with their own work.
@@ -331,10 +332,16 @@ def asks_about_own_work(text: str, vocabulary: Vocabulary) -> bool:
         return False
     asks = [span for t in ("avoid", "obligation") for span in terms[t].find(text)]
     return any(
-        (oe <= a and len(text[oe:a].split()) <= 4) or (e <= os_ and len(text[e:os_].split()) <= 4)
+        (oe <= a and len(text[oe:a].split()) <= 4)
+        # an own-work mention in a clause of its own ("keep our changes secret if we ship the app") is not
+        # the object of the avoid mention before it
+        or (e <= os_ and len(text[e:os_].split()) <= 4 and not _CLAUSE_OPENERS & set(text[e:os_].split()))
         for os_, oe in own
         for a, e in asks
     )
+
+
+_CLAUSE_OPENERS = {"if", "when", "while", "because", "since", "unless", "once", "and", "but", "so"}
 
 
 def _restricts_uses(facts: LicenceFacts) -> bool:
@@ -381,6 +388,12 @@ def decide(
     if breaks:
         # the words of breaking are the question's verb, not the termination activity they also name
         sentences = [remove_spans(x, broken.find(x)) for x in sentences]
+    # "do we need the author's permission to X?" is turned round the same way: the licence's own grant
+    # makes asking unnecessary (no), a use it does not grant needs the licensor's permission (yes)
+    permission = next(t for t in vocabulary.asks if t.id == "needs-permission")
+    if not breaks and permission.find(joined):
+        breaks = True
+        sentences = [remove_spans(x, permission.find(x)) for x in sentences]
     asks, named = read_asks(sentences, vocabulary)
     if asks == "sufficiency":
         return None  # whether one way of complying suffices is beyond what a fact states
