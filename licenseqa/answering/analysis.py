@@ -253,11 +253,7 @@ class QuestionAnalyser:
                     _covered(v, stated) if d in covers else _same_version(v, stated[0])
                     for d, stated in zip(m.doc_ids, versions, strict=True)
                 ):
-                    name = f"{m.phrase} {v}"
-                    # the name as typed, else the stem of a corpus id of the family ("MPL-2.0" -> "mpl")
-                    stems = [m.phrase.split()] + [re.findall(r"[a-z]+", d.lower()) for d in m.doc_ids]
-                    keys = next((k for k in (keys_for_name(s, v) for s in stems) if k), ())
-                    unknown.append(UnknownLicence(name, keys, _newest_first(m.doc_ids)))
+                    unknown.append(_other_version(m, v))
                     continue
             size = _SIZE_AFTER.match(text[m.end :]) if after is None else None
             # the documents state the model versions they cover and the question names a model by its size
@@ -268,10 +264,7 @@ class QuestionAnalyser:
                 and all(d in covers for d in m.doc_ids)
                 and not any(_covered(size.group(1), covers[d]) for d in m.doc_ids)
             ):
-                name = f"{m.phrase} {size.group(1)}"
-                stems = [m.phrase.split()] + [re.findall(r"[a-z]+", d.lower()) for d in m.doc_ids]
-                keys = next((k for k in (keys_for_name(s, size.group(1)) for s in stems) if k), ())
-                unknown.append(UnknownLicence(name, keys, _newest_first(m.doc_ids)))
+                unknown.append(_other_version(m, size.group(1)))
                 continue
             kept.append(m)
         return kept, unknown
@@ -322,6 +315,15 @@ class QuestionAnalyser:
             label = m.group(0).strip()
             out.append(UnknownLicence(label, keys_for_name(words, version)))
         return out
+
+
+def _other_version(m: Mention, version: str) -> UnknownLicence:
+    """The licence a family name with a version (or model size) none of its documents covers names: its
+    LicenseDB keys from the name as typed, else from the stem of a corpus id of the family ("MPL-2.0" ->
+    "mpl"); the family's documents are kept for comparison."""
+    stems = [m.phrase.split()] + [re.findall(r"[a-z]+", d.lower()) for d in m.doc_ids]
+    keys = next((k for k in (keys_for_name(s, version) for s in stems) if k), ())
+    return UnknownLicence(f"{m.phrase} {version}", keys, _newest_first(m.doc_ids))
 
 
 def _merge_keys(*groups: tuple[str, ...]) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ from typing import Any
 from licenseqa.answering.analysis import Analysis
 from licenseqa.answering.detect import normalise, remove_spans
 from licenseqa.knowledge.facts import ActivityFact, FactCitation, FactsBook, LicenceFacts
-from licenseqa.knowledge.vocabulary import Vocabulary
+from licenseqa.knowledge.vocabulary import Term, Vocabulary
 
 PERMITTED = ("allowed", "allowed-if", "not-triggered")
 # activities that name an obligation rather than a way of using the material
@@ -174,11 +174,16 @@ def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tu
 _PREMISE = {"if", "when", "after", "once", "since", "because", "got", "received", "notice"}
 
 
+def _ask(vocabulary: Vocabulary, term_id: str) -> Term:
+    """The vocabulary's ``asks`` term ``term_id``."""
+    return next(t for t in vocabulary.asks if t.id == term_id)
+
+
 def _violation_is_a_premise(text: str, vocabulary: Vocabulary) -> bool:
     """Whether every mention of breaking the licence in ``text`` is a premise ("if we violate ...", "we got a
     violation notice"): then the question asks what follows from it (termination, cure), not whether an act
     breaks the licence."""
-    term = next(t for t in vocabulary.asks if t.id == "violation")
+    term = _ask(vocabulary, "violation")
     return all(_PREMISE & set(text[max(0, s - 40) : s].split()[-4:]) for s, _ in term.find(text))
 
 
@@ -376,24 +381,28 @@ def decide(
         return None
     if analysis.form == "compare" and _COMPARING.search(" ".join(sentences)):
         return None  # "MIT or Apache-2.0?" asks for a comparison, not a yes or no
-    if any(t.find(normalise(analysis.question)) for t in vocabulary.asks if t.id == "licensor"):
+    if _ask(vocabulary, "licensor").find(normalise(analysis.question)):
         # "I am the only contributor: can I relicense it?": the licence binds those who receive the work,
         # not the copyright holder, so its facts do not decide what the holder may do with their own work
         return None
     # "does X violate the licence?" asks whether X is permitted (or an obligation may be avoided), with the
     # answer turned round: an act the licence does not allow breaks it (yes), an allowed one does not (no)
-    broken = next(t for t in vocabulary.asks if t.id == "violation")
-    joined = " ".join(sentences)
-    breaks = bool(broken.find(joined)) and not _violation_is_a_premise(joined, vocabulary)
-    if breaks:
-        # the words of breaking are the question's verb, not the termination activity they also name
-        sentences = [remove_spans(x, broken.find(x)) for x in sentences]
     # "do we need the author's permission to X?" is turned round the same way: the licence's own grant
-    # makes asking unnecessary (no), a use it does not grant needs the licensor's permission (yes)
-    permission = next(t for t in vocabulary.asks if t.id == "needs-permission")
-    if not breaks and permission.find(joined):
-        breaks = True
-        sentences = [remove_spans(x, permission.find(x)) for x in sentences]
+    # makes asking unnecessary (no), a use it does not grant needs the licensor's permission (yes). The
+    # words of breaking or of permission are the question's verb, not an activity ("violat*" also names
+    # termination), so the rest of the question is read without them
+    joined = " ".join(sentences)
+    turning = next(
+        (
+            t
+            for t in (_ask(vocabulary, "violation"), _ask(vocabulary, "needs-permission"))
+            if t.find(joined) and not (t.id == "violation" and _violation_is_a_premise(joined, vocabulary))
+        ),
+        None,
+    )
+    if turning is not None:
+        sentences = [remove_spans(x, turning.find(x)) for x in sentences]
+    breaks = turning is not None
     asks, named = read_asks(sentences, vocabulary)
     if asks == "sufficiency":
         return None  # whether one way of complying suffices is beyond what a fact states
