@@ -163,7 +163,7 @@ CASES = [
         None,
     ),
     (
-        "The project changed its licence to SSPL. May we still ship the BSD-3-Clause version released before?",
+        "The project changed its licence to SSPL. May we ship the BSD-3-Clause version released before?",
         None,
         None,
     ),
