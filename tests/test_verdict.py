@@ -143,30 +143,6 @@ CASES = [
         None,
         None,
     ),
-    # passing on the source offer received from upstream is one way of meeting the source obligation (GPL-2.0
-    # 3(c) and GPL-3.0 6(c) allow it for noncommercial distribution only): a sufficiency question, not a grant
-    (
-        "We sell routers with GPL-3.0 firmware from a vendor. May we pass on the vendor's source offer?",
-        None,
-        None,
-    ),
-    (
-        "Our distributor got a written offer with the GPL-2.0 binaries. Can they forward that offer?",
-        None,
-        None,
-    ),
-    # the licensor changing the licence of later releases: whether the earlier grant stays in force is not
-    # what an activity fact says (rule 9)
-    (
-        "The vendor switched to the BSL. Can we keep using the last MPL-2.0 release in our pipeline?",
-        None,
-        None,
-    ),
-    (
-        "The project changed its licence to SSPL. May we ship the BSD-3-Clause version released before?",
-        None,
-        None,
-    ),
 ]
 
 

@@ -39,10 +39,6 @@ each resting on the cited facts, never on the wording of one example:
 8. A question whose asker holds the rights in the whole work ("I am the only contributor", the
    vocabulary's ``licensor`` ask) gets no verdict: a licence binds those who receive the work under it,
    and its facts say nothing about what the copyright holder may do with their own work.
-9. A question about the licensor changing the licence of later releases ("the maintainers switched to a
-   commercial licence: are the versions we run still covered?", the vocabulary's ``upstream-change`` ask)
-   gets no verdict: it asks whether an earlier grant stays in force (its duration and revocability), and
-   no activity fact states that.
 """
 
 from __future__ import annotations
@@ -388,10 +384,6 @@ def decide(
     if _ask(vocabulary, "licensor").find(normalise(analysis.question)):
         # "I am the only contributor: can I relicense it?": the licence binds those who receive the work,
         # not the copyright holder, so its facts do not decide what the holder may do with their own work
-        return None
-    if _ask(vocabulary, "upstream-change").find(normalise(analysis.question)):
-        # "the project switched to a commercial licence: are the versions we run still under Apache-2.0?"
-        # asks whether an earlier grant outlives the licensor's change, which no activity fact states
         return None
     # "does X violate the licence?" asks whether X is permitted (or an obligation may be avoided), with the
     # answer turned round: an act the licence does not allow breaks it (yes), an allowed one does not (no)
