@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from licenseqa.answering.compose import NO_VERDICT, answer
+from licenseqa.answering.compose import NO_VERDICT_LEAD, answer
 from licenseqa.answering.evaluation import load_gold, run_evaluation
 from licenseqa.answering.verdict import asked_sentences, is_polar, read_asks
 from licenseqa.knowledge.vocabulary import Vocabulary
@@ -143,6 +143,30 @@ CASES = [
         None,
         None,
     ),
+    # passing on the source offer received from upstream is one way of meeting the source obligation (GPL-2.0
+    # 3(c) and GPL-3.0 6(c) allow it for noncommercial distribution only): a sufficiency question, not a grant
+    (
+        "We sell routers with GPL-3.0 firmware from a vendor. May we pass on the vendor's source offer?",
+        None,
+        None,
+    ),
+    (
+        "Our distributor got a written offer with the GPL-2.0 binaries. Can they forward that offer?",
+        None,
+        None,
+    ),
+    # the licensor changing the licence of later releases: whether the earlier grant stays in force is not
+    # what an activity fact says (rule 9)
+    (
+        "The vendor switched to the BSL. Can we keep using the last MPL-2.0 release in our pipeline?",
+        None,
+        None,
+    ),
+    (
+        "The project changed its licence to SSPL. May we ship the BSD-3-Clause version released before?",
+        None,
+        None,
+    ),
 ]
 
 
@@ -179,14 +203,32 @@ def test_facts_steer_the_governing_clause_into_the_citations(retriever):
 def test_questions_that_are_not_yes_no_get_no_verdict(retriever):
     ans = answer("What does the Apache License 2.0 say about trademarks?", retriever)
     assert ans.verdict is None and not ans.text.startswith(("Yes.", "No."))
-    assert NO_VERDICT not in ans.text
+    assert NO_VERDICT_LEAD not in ans.text
 
 
 def test_an_undecided_yes_no_question_says_so(retriever):
     ans = answer(
         "Is it enough to put a link to the source in our app's About screen for the GPL-3.0 parts?", retriever
     )
-    assert ans.verdict is None and ans.text.startswith(NO_VERDICT)
+    assert ans.verdict is None and ans.text.startswith(NO_VERDICT_LEAD)
+
+
+def test_an_undecided_yes_no_question_still_states_the_facts_cited(retriever):
+    """Without a verdict the facts of the situation are stated, each sentence cited to its clause: passing
+    on a received source offer is a sufficiency question, and GPL-2.0's object-code fact names the offer
+    route (noncommercial only) and §3 where it rests."""
+    ans = answer(
+        "We sell appliances with GPL-2.0 tools from a supplier. Can we forward the supplier's written offer "
+        "to our buyers instead of giving them the source?",
+        retriever,
+    )
+    first = ans.text.split("\n", 1)[0]
+    assert ans.verdict is None and first.startswith(NO_VERDICT_LEAD), first
+    assert "Under GPL-2.0-only:" in first and "noncommercial" in first, first
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", first)}
+    assert numbers and numbers <= {c.n for c in ans.citations}
+    cited = [c for c in ans.citations if c.n in numbers]
+    assert any(c.doc_id == "GPL-2.0-only" and (c.section or "").startswith("3") for c in cited), cited
 
 
 def test_reading_the_question():

@@ -11,7 +11,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,14 @@ from licenseqa.answering.language import language_name
 from licenseqa.answering.normalise import clean_question
 from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever, check_k
 from licenseqa.answering.verdict import WORD as VERDICT_WORD
-from licenseqa.answering.verdict import Verdict, asked_sentences, decide, is_polar
+from licenseqa.answering.verdict import (
+    Verdict,
+    VerdictSentence,
+    asked_sentences,
+    decide,
+    is_polar,
+    relevant_facts,
+)
 from licenseqa.answering.verdict import steer as facts_steer
 from licenseqa.corpus.library import NOT_REVIEWED
 from licenseqa.corpus.library import TIER as LIBRARY_TIER
@@ -583,7 +590,8 @@ def answer(
         if verdict is not None:
             head, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
         elif analysis.subjects and is_polar(asked_sentences(text), text):
-            head = NO_VERDICT
+            said = relevant_facts(analysis, book, Vocabulary.load())
+            head, citations = _no_verdict_lead(said, citations, retriever)
         pair = _compared_pair(analysis, book)
         if pair is not None:
             facts_rows = tuple(compare_facts(*pair))
@@ -755,10 +763,11 @@ def render_facts_compare(a: str, b: str, rows: Sequence[dict[str, Any]], limit: 
     return lines
 
 
-NO_VERDICT = (
-    "The licence facts do not decide this question, so there is no yes or no here; "
-    "the clauses below are the most relevant."
-)
+# the first words of every answer to a yes/no question the licence facts do not decide
+NO_VERDICT_LEAD = "The licence facts do not decide this question, so there is no yes or no here"
+NO_VERDICT = f"{NO_VERDICT_LEAD}; the clauses below are the most relevant."
+# the no-verdict lead when facts speak to the situation: they are stated, without a yes or no
+NO_VERDICT_FACTS = f"{NO_VERDICT_LEAD}. What they state for the situation:"
 
 
 def default_facts() -> FactsBook | None:
@@ -770,10 +779,12 @@ def default_facts() -> FactsBook | None:
         return None
 
 
-def _verdict_lead(
-    verdict: Verdict, citations: tuple[Citation, ...], retriever: Retriever
-) -> tuple[str, tuple[Citation, ...], dict[str, Any]]:
-    """The verdict's sentences with citation numbers; fact clauses not yet cited are appended."""
+def _fact_numbers(
+    citations: tuple[Citation, ...], retriever: Retriever
+) -> tuple[list[Citation], Callable[[FactCitation], int | None]]:
+    """The answer's citations as a list, and a function giving the citation number of a fact's clause: an
+    existing citation of that clause, else the clause quoted at the fact's support phrase, appended (None
+    when the phrase is not found in the clause)."""
     cites = list(citations)
 
     def number(fc: FactCitation) -> int | None:
@@ -807,15 +818,30 @@ def _verdict_lead(
         )
         return n
 
-    parts = [VERDICT_WORD[verdict.value]]
+    return cites, number
+
+
+def _cited_sentences(
+    sentences: Sequence[VerdictSentence], number: Callable[[FactCitation], int | None]
+) -> tuple[list[str], list[int]]:
+    """Each sentence with its citation marks ("... [1] [4]", in reading order of the sources), and every
+    number cited."""
+    parts: list[str] = []
     all_ns: list[int] = []
-    for sentence in verdict.sentences:
-        ns = [n for n in (number(c) for c in sentence.cite) if n is not None]
-        ns = sorted(set(ns))  # "[1] [4]", in reading order of the sources
+    for sentence in sentences:
+        ns = sorted({n for n in (number(c) for c in sentence.cite) if n is not None})
         all_ns += [n for n in ns if n not in all_ns]
-        marks = "".join(f" [{n}]" for n in ns)
-        parts.append(sentence.text.rstrip() + marks)
-    text = " ".join(parts)
+        parts.append(sentence.text.rstrip() + "".join(f" [{n}]" for n in ns))
+    return parts, all_ns
+
+
+def _verdict_lead(
+    verdict: Verdict, citations: tuple[Citation, ...], retriever: Retriever
+) -> tuple[str, tuple[Citation, ...], dict[str, Any]]:
+    """The verdict's sentences with citation numbers; fact clauses not yet cited are appended."""
+    cites, number = _fact_numbers(citations, retriever)
+    parts, all_ns = _cited_sentences(verdict.sentences, number)
+    text = " ".join([VERDICT_WORD[verdict.value], *parts])
     out = {
         "value": verdict.value,
         "text": text,
@@ -825,6 +851,18 @@ def _verdict_lead(
         "obligations": list(verdict.obligations),
     }
     return text, tuple(cites), out
+
+
+def _no_verdict_lead(
+    facts: Sequence[VerdictSentence], citations: tuple[Citation, ...], retriever: Retriever
+) -> tuple[str, tuple[Citation, ...]]:
+    """The no-verdict sentence, then what the facts state for the situation (each sentence cited; their
+    clauses not yet cited are appended), so the reviewed facts stay in the answer without a yes or no."""
+    cites, number = _fact_numbers(citations, retriever)
+    parts, _ = _cited_sentences(facts, number)
+    if not parts:
+        return NO_VERDICT, citations
+    return " ".join([NO_VERDICT_FACTS, *parts]), tuple(cites)
 
 
 def _quote_pages(clause: Clause, quote: str) -> tuple[int, int] | None:

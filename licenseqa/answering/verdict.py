@@ -39,6 +39,10 @@ each resting on the cited facts, never on the wording of one example:
 8. A question whose asker holds the rights in the whole work ("I am the only contributor", the
    vocabulary's ``licensor`` ask) gets no verdict: a licence binds those who receive the work under it,
    and its facts say nothing about what the copyright holder may do with their own work.
+9. A question about the licensor changing the licence of later releases ("the maintainers switched to a
+   commercial licence: are the versions we run still covered?", the vocabulary's ``upstream-change`` ask)
+   gets no verdict: it asks whether an earlier grant stays in force (its duration and revocability), and
+   no activity fact states that.
 """
 
 from __future__ import annotations
@@ -385,6 +389,10 @@ def decide(
         # "I am the only contributor: can I relicense it?": the licence binds those who receive the work,
         # not the copyright holder, so its facts do not decide what the holder may do with their own work
         return None
+    if _ask(vocabulary, "upstream-change").find(normalise(analysis.question)):
+        # "the project switched to a commercial licence: are the versions we run still under Apache-2.0?"
+        # asks whether an earlier grant outlives the licensor's change, which no activity fact states
+        return None
     # "does X violate the licence?" asks whether X is permitted (or an obligation may be avoided), with the
     # answer turned round: an act the licence does not allow breaks it (yes), an allowed one does not (no)
     # "do we need the author's permission to X?" is turned round the same way: the licence's own grant
@@ -558,6 +566,34 @@ def _from_compat(compatibility: Sequence[dict[str, Any]], asks: str, named: Sequ
         said.append(VerdictSentence(text, cites))
     value = values[0] if len(set(values)) == 1 else "conditional"
     return Verdict(value, asks, tuple(said[:3]), tuple(named), ())
+
+
+def relevant_facts(
+    analysis: Analysis, book: FactsBook, vocabulary: Vocabulary, limit: int = 2
+) -> tuple[VerdictSentence, ...]:
+    """What the facts state for the question's situation when they give no verdict (issue 14: the answer
+    says that the facts do not decide, and still shows the reviewed facts it would have rested on): one
+    sentence per (subject licence, activity) pair whose fact is not ``not-addressed``, at most ``limit``,
+    each with the fact's citations. The situation is read as :func:`decide` reads it (the asked sentences,
+    else the whole question); empty when the question names no licence with facts or no activity."""
+    if analysis.abstain_reason or not analysis.subjects:
+        return ()
+    sentences = asked_sentences(analysis.question)
+    asks, named = read_asks(sentences, vocabulary)
+    acts = situation(analysis, sentences, "obligation" if asks == "sufficiency" else asks, named, vocabulary)
+    acts = acts or described_situation(analysis, vocabulary)
+    out: list[VerdictSentence] = []
+    for subject in analysis.subjects:
+        for doc_id in subject.doc_ids:
+            facts = book.get(doc_id)
+            for act in acts if facts is not None else ():
+                fact = facts.activities.get(act) if facts is not None else None
+                if fact is None or fact.effect == "not-addressed" or not fact.cite:
+                    continue
+                said = VerdictSentence(f"Under {doc_id}: {fact.text}", fact.cite)
+                if said not in out:
+                    out.append(said)
+    return tuple(out[:limit])
 
 
 def steer(analysis: Analysis, book: FactsBook) -> list[tuple[str, str | None]]:
