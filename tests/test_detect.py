@@ -70,6 +70,8 @@ def test_family_names_cover_every_version(detector):
             ["Autoconf-exception-3.0"],
         ),
         ("Can LLVM's runtime go into our GPL-2.0 firmware?", ["LLVM-exception", "GPL-2.0-only"]),
+        ("Our release has a configure script made by Autoconf. OK?", ["Autoconf-exception-3.0"]),
+        ("Must we open our code as its script came from GNU Autoconf?", ["Autoconf-exception-3.0"]),
         # the program alone, or a word that is also the program's term, is not the exception
         ("Can we ship a modified Autoconf to customers?", []),
         ("We generated the docs with a script and use Autoconf too.", []),
