@@ -160,6 +160,14 @@ def mit_raw():
             lambda d: d.update(restricted_uses={"military": {"text": "No."}}),
             "restricted_uses.military needs at least one citation",
         ),
+        (
+            lambda d: d.update(secondary_licences={"licences": [], "condition": "If.", "cite": []}),
+            "secondary_licences.licences must list facts ids",
+        ),
+        (
+            lambda d: d.update(secondary_licences={"licences": ["GPL-2.0-only"], "condition": "If."}),
+            "secondary_licences needs at least one citation",
+        ),
     ],
 )
 def test_the_schema_check_rejects(mit_raw, change, message):

@@ -150,6 +150,11 @@ CASES = [
         "yes",
         ("Autoconf-exception-3.0", "1"),
     ),
+    # a licence that names another as a licence its code may go out under on a condition (EPL-2.0's
+    # Secondary Licenses: the Exhibit A notice) makes the combination conditional where OSADL says No;
+    # the other direction, which no such route opens, stays No
+    ("Can EPL-2.0 code go into a GPL-3.0 program we distribute?", "conditional", ("EPL-2.0", "3.2(a)")),
+    ("Can we put GPL-2.0 code into our EPL-2.0 plugin?", "no", None),
     # passing on the source offer received from upstream is one way of meeting the source obligation (GPL-2.0
     # 3(c) and GPL-3.0 6(c) allow it for noncommercial distribution only): a sufficiency question, not a grant
     (

@@ -54,7 +54,7 @@ from typing import Any
 
 from licenseqa.answering.analysis import Analysis
 from licenseqa.answering.detect import normalise, remove_spans
-from licenseqa.knowledge.facts import ActivityFact, FactCitation, FactsBook, LicenceFacts
+from licenseqa.knowledge.facts import ActivityFact, FactCitation, FactsBook, LicenceFacts, SecondaryLicences
 from licenseqa.knowledge.vocabulary import Term, Vocabulary
 
 PERMITTED = ("allowed", "allowed-if", "not-triggered")
@@ -363,11 +363,10 @@ def _relicensing_target(analysis: Analysis, sentences: Sequence[str]) -> str | N
     under CC BY-SA", "relicense it as Apache 2.0"): the licence the material would move to."""
     text = " ".join(sentences)
     for subject in analysis.subjects[1:]:
-        name = normalise(subject.name)
-        for lead in ("under", "as", "to"):
-            for filler in ("", "plain ", "the ", "a "):
-                if f"{lead} {filler}{name}" in text:
-                    return subject.doc_ids[0]
+        name = re.escape(normalise(subject.name))
+        # whole words: "to a GPL-3.0" is not read inside "into a GPL-3.0" (inclusion, not relicensing)
+        if re.search(rf"\b(?:under|as|to) (?:plain |the |a )?{name}\b", text):
+            return subject.doc_ids[0]
     return None
 
 
@@ -428,7 +427,7 @@ def decide(
     # have to guess (issue 13, failure kind 3)
     target = _relicensing_target(analysis, sentences)
     if analysis.combinations and compatibility and asks != "obligation" and distinct and target is None:
-        compat = _from_compat(compatibility, asks, named)
+        compat = _from_compat(compatibility, asks, named, book)
         # its sentences state compatibility ("X code inside a Y work: No"), which stays as OSADL says it
         return _turned_round(compat, sentences=False) if breaks and compat is not None else compat
     subjects = list(analysis.subjects)
@@ -543,7 +542,9 @@ def restricted_uses_in(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _from_compat(compatibility: Sequence[dict[str, Any]], asks: str, named: Sequence[str]) -> Verdict | None:
+def _from_compat(
+    compatibility: Sequence[dict[str, Any]], asks: str, named: Sequence[str], book: FactsBook | None = None
+) -> Verdict | None:
     """The verdict of the OSADL compatibility checks: one value when every direction checked agrees, else
     ``conditional`` with a sentence per direction (the question did not say which code goes into which
     work: "Is MIT compatible with GPL-3.0?" is yes one way and no the other; issue 13, failure kind 3)."""
@@ -553,7 +554,6 @@ def _from_compat(compatibility: Sequence[dict[str, Any]], asks: str, named: Sequ
         value = COMPAT_VALUES.get(str(c.get("verdict")))
         if value is None:
             return None  # a direction the matrix does not cover: the answer stays with the clauses
-        values.append(value)
         text = (
             f"OSADL: {c['subordinate']} code inside a {c['leading']} work: {c['verdict']}. "
             f"{c.get('explanation') or ''}"
@@ -563,6 +563,17 @@ def _from_compat(compatibility: Sequence[dict[str, Any]], asks: str, named: Sequ
             for x in c.get("citations", [])
             if x.get("doc_id")
         )
+        secondary = _secondary_route(c, book) if value == "no" else None
+        if secondary is not None:
+            # the subordinate licence itself names the leading one as a licence its code may go out under,
+            # on a condition (EPL-2.0's Secondary Licenses): the combination depends on that condition
+            value = "conditional"
+            text = (
+                f"{c['subordinate']} code inside a {c['leading']} work: only on a condition of "
+                f"{c['subordinate']} itself. {secondary.condition} (OSADL, without that condition: No.)"
+            )
+            cites = secondary.cite + cites
+        values.append(value)
         said.append(VerdictSentence(text, cites))
     value = values[0] if len(set(values)) == 1 else "conditional"
     return Verdict(value, asks, tuple(said[:3]), tuple(named), ())
@@ -594,6 +605,14 @@ def relevant_facts(
                 if said not in out:
                     out.append(said)
     return tuple(out[:limit])
+
+
+def _secondary_route(check: dict[str, Any], book: FactsBook | None) -> SecondaryLicences | None:
+    """The subordinate licence's conditional route into the leading one of an OSADL ``check`` (its
+    ``secondary_licences`` facts name the leading licence), or None."""
+    facts = book.get(str(check.get("subordinate"))) if book is not None else None
+    route = facts.secondary if facts is not None else None
+    return route if route is not None and check.get("leading") in route.licences else None
 
 
 def steer(analysis: Analysis, book: FactsBook) -> list[tuple[str, str | None]]:

@@ -160,7 +160,7 @@ def _cites(cites: list[dict[str, Any]]) -> str:
 
 def render_facts(facts: LicenceFacts) -> list[str]:
     """The text view: a header, then one line per activity (effect, plain words, citations), then terms,
-    then the kinds of use the licence forbids."""
+    then the kinds of use the licence forbids, then the licences its code may go out under on a condition."""
     d = facts.to_dict()
     lines = [f"{facts.doc_id}: {facts.summary}", f"copyleft scope: {facts.copyleft}"]
     if facts.seeded_from:
@@ -188,6 +188,11 @@ def render_facts(facts: LicenceFacts) -> list[str]:
         for use, r in d["restricted_uses"].items():
             lines.append(f"- {use}: {r['text']}")
             lines.append(f"    {_cites(r['cite'])}")
+    secondary = d.get("secondary_licences")
+    if secondary:
+        lines.append("")
+        lines.append(f"secondary licences ({', '.join(secondary['licences'])}): {secondary['condition']}")
+        lines.append(f"    {_cites(secondary['cite'])}")
     return lines
 
 

@@ -27,6 +27,10 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
         text: "Over 700 million monthly active users need a licence from Meta."
         value: 700000000           # optional number or string (a threshold, a required name)
         cite: [...]
+    secondary_licences:            # optional: licences the text lets its code go out under in a combined
+      licences: [GPL-2.0-only]     #   work only when a condition is met (EPL-2.0 §1, §3.2(a), Exhibit A):
+      condition: "Only if ..."     #   facts ids; a combination into one of them is then conditional
+      cite: [...]
     restricted_uses:               # optional, only where activities.use-restrictions is not-allowed: each
       critical-infrastructure:     #   kind of use (an id of the vocabulary's restricted_uses) the licence
         text: "Not for operating critical infrastructure ..."   # or its policy forbids, and the clause
@@ -139,6 +143,16 @@ class TermFact:
 
 
 @dataclass(frozen=True)
+class SecondaryLicences:
+    """Licences (facts ids) the text lets its code be distributed under in a combined work, and the
+    condition it sets (EPL-2.0: only where the initial Contributor attached the Exhibit A notice)."""
+
+    licences: tuple[str, ...]
+    condition: str
+    cite: tuple[FactCitation, ...]
+
+
+@dataclass(frozen=True)
 class RestrictedUse:
     """A kind of use (``use``: an id of the vocabulary's ``restricted_uses``) a licence forbids, and where."""
 
@@ -160,6 +174,7 @@ class LicenceFacts:
     path: str = ""
     adds_to_base: bool = False
     restricted_uses: Mapping[str, RestrictedUse] = field(default_factory=dict)
+    secondary: SecondaryLicences | None = None
 
     def citations(self) -> list[FactCitation]:
         return [c for _, c in _where_cited(self)]
@@ -195,6 +210,13 @@ class LicenceFacts:
             "restricted_uses": {
                 u: {"text": f.text, "cite": [_cite_dict(c) for c in f.cite]}
                 for u, f in self.restricted_uses.items()
+            },
+            "secondary_licences": None
+            if self.secondary is None
+            else {
+                "licences": list(self.secondary.licences),
+                "condition": self.secondary.condition,
+                "cite": [_cite_dict(c) for c in self.secondary.cite],
             },
         }
 
@@ -247,7 +269,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
     if not isinstance(data, dict):
         raise FactsError(f"{where}: a facts file must be a YAML mapping.")
     keys = {"id", "copyleft", "summary", "seeded_from", "adds_to_base", "activities", "terms"}
-    keys.add("restricted_uses")
+    keys |= {"restricted_uses", "secondary_licences"}
     unknown = set(data) - keys
     if unknown:
         problems.append(f"unknown keys: {', '.join(sorted(unknown))}.")
@@ -349,6 +371,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             str(topic), addressed, _text(raw.get("text"), f"{w}.text", problems), value, cites
         )
     restricted = _restricted_uses(data.get("restricted_uses"), activities, doc_id, vocabulary, problems)
+    secondary = _secondary_licences(data.get("secondary_licences"), doc_id, problems)
     adds_to_base = data.get("adds_to_base", False)
     if not isinstance(adds_to_base, bool):
         problems.append("adds_to_base must be true or false.")
@@ -365,7 +388,25 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         path=where,
         adds_to_base=adds_to_base,
         restricted_uses=restricted,
+        secondary=secondary,
     )
+
+
+def _secondary_licences(raw: Any, doc_id: str, problems: list[str]) -> SecondaryLicences | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"licences", "condition", "cite"}:
+        problems.append("secondary_licences must be a mapping of licences, condition, cite.")
+        return None
+    licences = raw.get("licences")
+    if not isinstance(licences, list) or not licences or not all(isinstance(x, str) for x in licences):
+        problems.append("secondary_licences.licences must list facts ids.")
+        return None
+    cites = _cites(raw.get("cite"), "secondary_licences", doc_id, problems)
+    if not cites:
+        problems.append("secondary_licences needs at least one citation.")
+    condition = _text(raw.get("condition"), "secondary_licences.condition", problems)
+    return SecondaryLicences(tuple(licences), condition, cites)
 
 
 def _restricted_uses(
@@ -446,6 +487,11 @@ def _load(directory: str, kinds: tuple[tuple[str, str], ...]) -> FactsBook:
             out[path.stem] = read_facts_file(path, vocabulary, kind_of.get(path.stem))
         except FactsError as exc:
             errors.append(str(exc))
+    for doc_id, facts in out.items():
+        unknown = [x for x in (facts.secondary.licences if facts.secondary else ()) if x not in out]
+        if unknown:
+            named = ", ".join(unknown)
+            errors.append(f"{doc_id}.yaml: secondary_licences names licences without facts: {named}.")
     if errors:
         raise FactsError("Licence facts do not follow the schema:\n- " + "\n- ".join(errors))
     return FactsBook(out)
@@ -496,6 +542,7 @@ def _where_cited(facts: LicenceFacts) -> list[tuple[str, FactCitation]]:
     out = [(f"activities.{a}", c) for a, f in facts.activities.items() for c in f.cite]
     out += [(f"terms.{t}", c) for t, f in facts.terms.items() for c in f.cite]
     out += [(f"restricted_uses.{u}", c) for u, f in facts.restricted_uses.items() for c in f.cite]
+    out += [("secondary_licences", c) for c in (facts.secondary.cite if facts.secondary else ())]
     return out
 
 

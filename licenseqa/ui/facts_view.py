@@ -310,6 +310,11 @@ def render_facts(doc_id: str, href: HrefFn) -> None:
     if restricted:
         st.markdown("**Uses it forbids**")
         st.markdown(restricted_uses_table_html(restricted, href), unsafe_allow_html=True)
+    if facts.secondary is not None:
+        st.markdown(
+            f"**May also go out under ({md_escape(', '.join(facts.secondary.licences))}), on a condition:** "
+            f"{md_escape(facts.secondary.condition)}"
+        )
     st.caption(
         "Reviewed facts with the clauses they rest on (links open the clause below). Not legal advice."
     )
