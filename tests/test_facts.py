@@ -161,6 +161,10 @@ def mit_raw():
             "restricted_uses.military needs at least one citation",
         ),
         (
+            lambda d: d["activities"]["modify"].update(alternatives=["source"]),
+            "alternatives must list some of its obligations",
+        ),
+        (
             lambda d: d.update(secondary_licences={"licences": [], "condition": "If.", "cite": []}),
             "secondary_licences.licences must list facts ids",
         ),

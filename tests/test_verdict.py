@@ -150,6 +150,13 @@ CASES = [
         "yes",
         ("Autoconf-exception-3.0", "1"),
     ),
+    # an obligation the clause lets you meet by one of several options, one of which avoids it (Artistic-2.0
+    # section 4: "at least ONE of the following"), binds depending on the option taken
+    (
+        "We modified an Artistic-2.0 tool and ship compiled builds. Must we publish our changes?",
+        "conditional",
+        ("Artistic-2.0", "4"),
+    ),
     # a licence that names another as a licence its code may go out under on a condition (EPL-2.0's
     # Secondary Licenses: the Exhibit A notice) makes the combination conditional where OSADL says No;
     # the other direction, which no such route opens, stays No

@@ -316,6 +316,10 @@ def _one_licence(
             tuple(c for f in decided[:1] for c in f.cite),
         )
         return ("yes" if asks == "avoid" else "no"), [scope, *_say(facts, decided)[:1]]
+    if carrying and all(set(f.obligations) & set(named) <= set(f.alternatives) for f in carrying):
+        # the clause meets the obligation asked about by one of several options, one of which avoids it
+        # (Artistic-2.0 §4 "at least ONE of the following"): whether it binds depends on the option taken
+        return "conditional", _say(facts, carrying)
     if asks == "obligation":
         if carrying:
             return "yes", _say(facts, carrying)
@@ -487,7 +491,7 @@ def decide(
         for s in sents:
             if s.text not in [x.text for x in said]:
                 said.append(s)
-    if value == "conditional":
+    if value == "conditional" and len(results) > 1:  # one sentence per licence, each with its own value
         said = [
             VerdictSentence(
                 f"{doc_id}: {WORD[v].rstrip('.').lower()}. {ss[0].text.split(': ', 1)[-1]}", ss[0].cite

@@ -17,6 +17,8 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
         obligations: [notice, state-changes]   # obligation ids of the vocabulary that apply
         requires: [modify]         # optional: the obligations apply only when these activities are part
                                    #   of the situation too (AGPL-3.0 §13: a modified version)
+        alternatives: [source]     # optional, a subset of obligations: met by one of several options the
+                                   #   clause offers, one of which avoids it (Artistic-2.0 §4 "at least ONE")
         cite:                      # one or more; none only for not-addressed
           - section: "4(a)"        # the clause's section label as the splitter gives it, null if unnumbered
             phrase: "give any other recipients of the Work"   # occurs in that clause
@@ -129,6 +131,7 @@ class ActivityFact:
     obligations: tuple[str, ...] = ()
     cite: tuple[FactCitation, ...] = ()
     requires: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()  # obligations an option of the clause avoids (schema above)
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class LicenceFacts:
                     "text": f.text,
                     "obligations": list(f.obligations),
                     "requires": list(f.requires),
+                    "alternatives": list(f.alternatives),
                     "cite": [_cite_dict(c) for c in f.cite],
                 }
                 for a, f in self.activities.items()
@@ -302,8 +306,17 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         if raw is None:
             continue
         w = f"activities.{act}"
-        if not isinstance(raw, dict) or set(raw) - {"effect", "text", "obligations", "cite", "requires"}:
-            problems.append(f"{w} must be a mapping of effect, text, obligations, requires, cite.")
+        if not isinstance(raw, dict) or set(raw) - {
+            "effect",
+            "text",
+            "obligations",
+            "cite",
+            "requires",
+            "alternatives",
+        }:
+            problems.append(
+                f"{w} must be a mapping of effect, text, obligations, requires, alternatives, cite."
+            )
             continue
         effect = raw.get("effect")
         if effect not in EFFECTS:
@@ -319,6 +332,10 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         if not isinstance(requires, list) or set(requires) - set(wanted) or act in requires:
             problems.append(f"{w}.requires must list other activity ids.")
             requires = []
+        alternatives = raw.get("alternatives") or []
+        if not isinstance(alternatives, list) or set(alternatives) - set(obligations):
+            problems.append(f"{w}.alternatives must list some of its obligations.")
+            alternatives = []
         cites = _cites(raw.get("cite"), w, doc_id, problems)
         if effect != "not-addressed" and not cites:
             problems.append(f"{w}: effect {effect} needs at least one citation.")
@@ -331,6 +348,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             tuple(obligations),
             cites,
             tuple(requires),
+            tuple(alternatives),
         )
     terms: dict[str, TermFact] = {}
     raw_terms = data.get("terms") or {}
