@@ -72,6 +72,8 @@ def test_family_names_cover_every_version(detector):
         ("Can LLVM's runtime go into our GPL-2.0 firmware?", ["LLVM-exception", "GPL-2.0-only"]),
         ("Our release has a configure script made by Autoconf. OK?", ["Autoconf-exception-3.0"]),
         ("Must we open our code as its script came from GNU Autoconf?", ["Autoconf-exception-3.0"]),
+        # a licence called with its owner's possessive after the first word of its name
+        ("Does NVIDIA's Open Model License let us sell outputs?", ["nvidia-open-model"]),
         # the program alone, or a word that is also the program's term, is not the exception
         ("Can we ship a modified Autoconf to customers?", []),
         ("We generated the docs with a script and use Autoconf too.", []),

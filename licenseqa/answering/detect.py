@@ -139,7 +139,8 @@ class LicenseDetector:
         # longest phrase first; regex per phrase with word boundaries
         self._phrases = sorted(table.items(), key=lambda kv: (-len(kv[0]), kv[0]))
         self._patterns = [
-            (re.compile(r"(?<![\w.])" + re.escape(p) + r"(?![\w]|\.\d)"), ids) for p, ids in self._phrases
+            (re.compile(r"(?<![\w.])" + _owner_possessive(re.escape(p)) + r"(?![\w]|\.\d)"), ids)
+            for p, ids in self._phrases
         ]
 
     def detect(self, question: str) -> list[str]:
@@ -184,6 +185,14 @@ class LicenseDetector:
             if doc_id not in ordered:
                 ordered.append(doc_id)
         return ordered, remove_spans(text, [(x.start, x.end) for x in found]), pairs
+
+
+def _owner_possessive(pattern: str) -> str:
+    """An escaped multi-word name pattern that also matches with the owner's possessive after its first
+    word: licences are called by their owner's name, "NVIDIA's Open Model License" (normalised "nvidia s
+    open model license") for "NVIDIA Open Model License"."""
+    first, sep, rest = pattern.partition("\\ ")
+    return f"{first}(?: s)?{sep}{rest}" if sep and rest else pattern
 
 
 def remove_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
