@@ -150,6 +150,10 @@ CASES = [
         "yes",
         ("Autoconf-exception-3.0", "1"),
     ),
+    # "do we need the X?" asks whether an obligation applies, like "do we need to X?"
+    ('Our chatbot runs on Llama 2. Do we need the "Built with Llama" label?', "no", ("llama2", None)),
+    ('Our chatbot runs on Llama 3.1. Do we need the "Built with Llama" label?', "yes", None),
+    ("For our MIT-licensed SDK, do I need a copy of the licence in our binaries?", "yes", ("MIT", None)),
     # an obligation the clause lets you meet by one of several options, one of which avoids it (Artistic-2.0
     # section 4: "at least ONE of the following"), binds depending on the option taken
     (
