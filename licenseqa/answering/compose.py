@@ -586,11 +586,12 @@ def answer(
     if abstain_reason is not None:
         obligations, compatibility = None, ()
     elif book is not None:
-        verdict = decide(analysis, book, Vocabulary.load(), compatibility)
+        vocabulary = Vocabulary.load()
+        verdict = decide(analysis, book, vocabulary, compatibility)
         if verdict is not None:
             head, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
         elif analysis.subjects and is_polar(asked_sentences(text), text):
-            said = relevant_facts(analysis, book, Vocabulary.load())
+            said = relevant_facts(analysis, book, vocabulary)
             head, citations = _no_verdict_lead(said, citations, retriever)
         pair = _compared_pair(analysis, book)
         if pair is not None:

@@ -283,8 +283,9 @@ def _in_situation(fact: ActivityFact, acts: Sequence[str]) -> ActivityFact:
     return fact
 
 
-def _say(facts: LicenceFacts, found: Sequence[ActivityFact]) -> list[VerdictSentence]:
-    return [VerdictSentence(f"Under {facts.doc_id}: {f.text}", f.cite) for f in found[:2]]
+def _say(facts: LicenceFacts, found: Sequence[ActivityFact], limit: int = 2) -> list[VerdictSentence]:
+    """One sentence per fact ("Under X: ..."), at most ``limit``, each with the fact's citations."""
+    return [VerdictSentence(f"Under {facts.doc_id}: {f.text}", f.cite) for f in found[:limit]]
 
 
 def _one_licence(
@@ -547,7 +548,7 @@ def restricted_uses_in(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
 
 
 def _from_compat(
-    compatibility: Sequence[dict[str, Any]], asks: str, named: Sequence[str], book: FactsBook | None = None
+    compatibility: Sequence[dict[str, Any]], asks: str, named: Sequence[str], book: FactsBook
 ) -> Verdict | None:
     """The verdict of the OSADL compatibility checks: one value when every direction checked agrees, else
     ``conditional`` with a sentence per direction (the question did not say which code goes into which
@@ -598,23 +599,20 @@ def relevant_facts(
     acts = situation(analysis, sentences, "obligation" if asks == "sufficiency" else asks, named, vocabulary)
     acts = acts or described_situation(analysis, vocabulary)
     out: list[VerdictSentence] = []
-    for subject in analysis.subjects:
-        for doc_id in subject.doc_ids:
-            facts = book.get(doc_id)
-            for act in acts if facts is not None else ():
-                fact = facts.activities.get(act) if facts is not None else None
-                if fact is None or fact.effect == "not-addressed" or not fact.cite:
-                    continue
-                said = VerdictSentence(f"Under {doc_id}: {fact.text}", fact.cite)
-                if said not in out:
-                    out.append(said)
+    for doc_id in dict.fromkeys(d for subject in analysis.subjects for d in subject.doc_ids):
+        facts = book.get(doc_id)
+        if facts is None:
+            continue
+        found = [facts.activities.get(a) for a in acts]
+        stated = [f for f in found if f is not None and f.effect != "not-addressed" and f.cite]
+        out += [s for s in _say(facts, stated, limit) if s not in out]
     return tuple(out[:limit])
 
 
-def _secondary_route(check: dict[str, Any], book: FactsBook | None) -> SecondaryLicences | None:
+def _secondary_route(check: dict[str, Any], book: FactsBook) -> SecondaryLicences | None:
     """The subordinate licence's conditional route into the leading one of an OSADL ``check`` (its
     ``secondary_licences`` facts name the leading licence), or None."""
-    facts = book.get(str(check.get("subordinate"))) if book is not None else None
+    facts = book.get(str(check.get("subordinate")))
     route = facts.secondary if facts is not None else None
     return route if route is not None and check.get("leading") in route.licences else None
 
