@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from licenseqa.answering.analysis import Analysis
+from licenseqa.answering.guidance_verdict import decide_by_guidance
 from licenseqa.answering.language import language_name
 from licenseqa.answering.normalise import clean_question
 from licenseqa.answering.retrieval import GUIDANCE, Retrieval, Retriever, check_k
@@ -36,6 +37,7 @@ from licenseqa.index.status import source_changes
 from licenseqa.knowledge.build import DocumentLinker
 from licenseqa.knowledge.facts import EFFECT_WORDS, FACTS_DIR, FactCitation, FactsBook, FactsError
 from licenseqa.knowledge.facts import compare as compare_facts
+from licenseqa.knowledge.guidance_rules import GuidanceRules, GuidanceRulesError
 from licenseqa.knowledge.osadl import Knowledge
 from licenseqa.knowledge.vocabulary import Vocabulary
 from licenseqa.models import PAGE_MARKER, Answer, Citation, Clause, Hit
@@ -486,20 +488,22 @@ def _citation(n: int, clause: Clause, start: int, end: int) -> Citation:
 
 
 def compose(
-    question: str, retrieval: Retrieval, library_note: str = ""
+    question: str, retrieval: Retrieval, library_note: str = "", reviewed: bool = False
 ) -> tuple[str, tuple[Citation, ...], str | None]:
     """The answer text and its citations, or a decline: ``(text, citations, abstain_reason or None)``.
 
     Licence clauses and guidance sections come from their own lanes: the governing licence clauses are
     cited first (every version of a family subject that was retrieved), then, under "Our policy", the
     guidance sections; when the question names no licence and guidance leads the ranking, guidance first.
+    ``reviewed``: a reviewed guidance rule ties sections to the question (they were steered into the
+    ranking), so a low dense similarity is no reason to decline.
     """
     analysis = retrieval.analysis
     reason = analysis.abstain_reason if analysis is not None else None
     if reason:
         return abstain_text(reason, analysis, library_note), (), reason
     hits = retrieval.hits
-    if not hits or (retrieval.best_dense < MIN_DENSE_SIMILARITY and not retrieval.named):
+    if not hits or (retrieval.best_dense < MIN_DENSE_SIMILARITY and not retrieval.named and not reviewed):
         return ABSTAIN_TEXT, (), "no_evidence"
     qwords = set(_words(retrieval.query or question))
     licence_hits = [h for h in hits if h.clause.kind != GUIDANCE]
@@ -568,6 +572,13 @@ def answer(
     book = facts if facts is not None else default_facts()
     if book is not None and analysis.abstain_reason is None:
         steer += tuple(k for k in facts_steer(analysis, book) if k not in steer)
+    # what our policy decides (a yes/no question about our own process): it does not depend on retrieval,
+    # and the guidance sections its rules cite are steered into the answer like the facts' clauses
+    rules = default_guidance_rules() if analysis.abstain_reason is None else None
+    vocabulary = Vocabulary.load()
+    policy = decide_by_guidance(analysis, rules, vocabulary) if rules is not None else None
+    if policy is not None and not kinds and not doc_ids:
+        steer += tuple(k for k in ((c.doc, c.section) for c in policy.citations()) if k not in steer)
     library_note = ""
     if analysis.abstain_reason == "not_in_corpus" and not doc_ids and not kinds:
         from licenseqa.answering.library import library_decline_note
@@ -579,15 +590,16 @@ def answer(
         library_note = library_decline_note(analysis, tier)
     retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds, analysis=analysis, steer=steer)
     retrieved_at = time.perf_counter()
-    body, citations, abstain_reason = compose(text, retrieval, library_note)
+    body, citations, abstain_reason = compose(text, retrieval, library_note, reviewed=policy is not None)
     verdict_out: dict[str, Any] | None = None
     facts_rows: tuple[dict[str, Any], ...] = ()
     head = ""  # the direct answer (a verdict, or that the facts do not decide): always the first line
     if abstain_reason is not None:
         obligations, compatibility = None, ()
     elif book is not None:
-        vocabulary = Vocabulary.load()
-        verdict = decide(analysis, book, vocabulary, compatibility)
+        process = policy is not None and rules is not None and rules.asks_about_process(asked_sentences(text))
+        licence = None if process else decide(analysis, book, vocabulary, compatibility)
+        verdict = _with_policy(licence, policy)
         if verdict is not None:
             head, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
         elif analysis.subjects and is_polar(asked_sentences(text), text):
@@ -777,6 +789,28 @@ def default_facts() -> FactsBook | None:
         return FactsBook.load(FACTS_DIR) if any(FACTS_DIR.glob("*.yaml")) else None
     except FactsError:
         logging.getLogger(__name__).warning("licence facts do not validate; verdicts are off", exc_info=True)
+        return None
+
+
+def _with_policy(licence: Verdict | None, policy: Verdict | None) -> Verdict | None:
+    """The verdict of the answer from the licence facts' and our policy's: a question about a step of our
+    process (approval, review, exception) has no licence verdict (``licence`` None) and our policy answers
+    it; a policy stricter than the licence (the licence allows, our policy does not) answers "no" and
+    states both; otherwise the licence decides, and our policy only where the licence facts do not."""
+    if licence is None or policy is None:
+        return licence or policy
+    if licence.value == "yes" and policy.value == "no":
+        return Verdict(value="no", asks=policy.asks, sentences=policy.sentences + licence.sentences[:1])
+    return licence
+
+
+def default_guidance_rules() -> GuidanceRules | None:
+    """The bundled guidance rules, or None when they do not validate (policy verdicts are then off)."""
+    try:
+        return GuidanceRules.load()
+    except GuidanceRulesError:
+        log = logging.getLogger(__name__)
+        log.warning("guidance rules do not validate; policy verdicts are off", exc_info=True)
         return None
 
 

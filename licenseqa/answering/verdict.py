@@ -112,9 +112,10 @@ class Verdict:
 
 _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|approx|incl)\.", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")
+_CONJUNCTIONS = {"so", "and", "but", "then", "also", "or", "yet"}
 _WH = {"what", "which", "how", "who", "whom", "whose", "why"}  # not "when": "When we ship it, do we ...?"
 _DEMONSTRATIVE = {"that", "this", "it", "so"}
-_COMPARING = re.compile(r"\b(or|vs|versus|difference|differ|compared?|better|worse)\b")
+_COMPARING = re.compile(r"\b(or|vs|versus|difference|differ|compared?|better|worse|same as)\b")
 
 
 def _raw_asked(question: str) -> list[str]:
@@ -144,6 +145,8 @@ def is_polar(sentences: Sequence[str], question: str | None = None) -> bool:
         pieces += [normalise(c) for p in _raw_asked(question) for c in _CLAUSE_BREAK.split(p)]
     for s in pieces:
         words = s.split()
+        while words[:1] and words[0] in _CONJUNCTIONS:
+            words = words[1:]  # "..., so does that give us ...?": the clause opens after the conjunction
         if words and words[0] in _yes_no_leading():
             return True
         if words and words[-1] in {"allowed", "ok", "okay", "right", "fine"}:
@@ -164,6 +167,8 @@ def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tu
     text = " ".join(sentences)
     named = tuple(t.id for t in vocabulary.obligations if t.find(text))
     found = {t.id for t in vocabulary.asks if t.find(text)}
+    if any(s.split()[:1] in (["must"], ["shall"]) for s in sentences):
+        found.add("obligation")  # "Must new adapters be registered?" asks whether an obligation applies
     if "sufficiency" in found:
         return "sufficiency", named
     opens_with_can = any(s.split()[:1] and s.split()[0] in {"can", "could", "may"} for s in sentences)

@@ -116,6 +116,8 @@ def _clauses(settings: Settings, args: argparse.Namespace) -> int:
 
 def _validate(settings: Settings, args: argparse.Namespace) -> int:
     from licenseqa.knowledge.facts import FACTS_DIR, FactsError, read_facts_file
+    from licenseqa.knowledge.guidance_rules import GuidanceRulesError, read_rules
+    from licenseqa.knowledge.guidance_rules import check_citations as check_rule_citations
     from licenseqa.knowledge.vocabulary import Vocabulary
 
     kinds, clauses = _corpus(settings)
@@ -137,18 +139,33 @@ def _validate(settings: Settings, args: argparse.Namespace) -> int:
         strays = [p.stem for p in sorted(FACTS_DIR.glob("*.yaml")) if p.stem not in kinds]
         problems += [f"{d}: facts file for a document that is not in the corpus." for d in strays]
     n_cites = sum(len(f.citations()) for f in found.values())
+    n_rules = 0
+    if not args.only:  # the guidance rules cite guidance sections: checked with the whole corpus
+        try:
+            rules = read_rules(known_docs=kinds)
+            n_rules = len(rules.rules)
+            problems += check_rule_citations(rules, clauses)
+        except GuidanceRulesError as exc:
+            problems.append(str(exc))
     if args.json:
         print(
             json.dumps(
-                {"ok": not problems, "licences": len(wanted), "citations": n_cites, "problems": problems},
+                {
+                    "ok": not problems,
+                    "licences": len(wanted),
+                    "citations": n_cites,
+                    "guidance_rules": n_rules,
+                    "problems": problems,
+                },
                 ensure_ascii=False,
             )
         )
     else:
         for p in problems:
             print(f"problem: {p}")
+        rules_part = f", {n_rules} guidance rules" if not args.only else ""
         print(
-            f"{len(wanted)} licences, {n_cites} citations: "
+            f"{len(wanted)} licences, {n_cites} citations{rules_part}: "
             + ("ok" if not problems else f"{len(problems)} problems")
         )
     return 0 if not problems else 1
