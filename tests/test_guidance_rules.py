@@ -202,7 +202,30 @@ POLICY_CASES = [
         "8",
     ),
     ("May we delete license decision records that are three years old?", "no", "sbom-and-audits", "7"),
+    (
+        "We sell an appliance; can its firmware image include an SSPL-1.0 database?",
+        "no",
+        "license-approval-policy",
+        "5",
+    ),
+    (
+        "Does our hosted analytics service need an open-source notices page?",
+        "yes",
+        "attribution-and-notices",
+        "6",
+    ),
 ]
+
+
+def test_a_policy_stricter_than_the_licence_answers_no_and_states_both(retriever):
+    # AGPL-3.0 itself allows conveying object code with its source (§6); our policy does not allow AGPL
+    # components in distributed products (license-approval-policy §5)
+    ans = answer("May we bundle an AGPL-3.0 library into the desktop app we sell to customers?", retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == "no", ans.text
+    first = ans.text.split("\n", 1)[0]
+    assert first.startswith("No. Our policy") and "Under AGPL-3.0-only" in first, first
+    cited = {(ans.citations[n - 1].doc_id, ans.citations[n - 1].section) for n in ans.verdict["citations"]}
+    assert ("license-approval-policy", "5") in cited and any(d == "AGPL-3.0-only" for d, _ in cited), cited
 
 
 @pytest.mark.parametrize(("question", "value", "doc", "section"), POLICY_CASES)

@@ -307,9 +307,9 @@ def test_verdicts_on_our_own_set(retriever):
 
 
 def test_verdicts_on_dev2_do_not_regress(retriever):
-    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.676, wrong 0.010); the
+    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.686, wrong 0.010); the
     issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, DEV2)
     assert v["questions"] == 102
-    assert v["accuracy"] >= 0.676, v
+    assert v["accuracy"] >= 0.686, v
     assert v["wrong_rate"] <= 0.01, v
