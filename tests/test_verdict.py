@@ -313,3 +313,23 @@ def test_verdicts_on_dev2_do_not_regress(retriever):
     assert v["questions"] == 102
     assert v["accuracy"] >= 0.686, v
     assert v["wrong_rate"] <= 0.01, v
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("For the vendor assessment: does the ISC licence provide any warranty?", "no"),
+        ("If a BSD-2-Clause library loses our customers' data, can we sue the authors for damages?", "no"),
+        ("Is there any warranty in the Llama 3.1 Community License?", "no"),
+        # the asker's own warranty is another question: Apache-2.0 §9 lets us offer one on our own behalf
+        ("Can we sell our own warranty to customers for an Apache-2.0 project we redistribute?", "yes"),
+        # a licence with no disclaimer does not decide it
+        ("Does the WTFPL give any warranty?", None),
+    ],
+)
+def test_whether_the_licensor_warrants_is_answered_by_its_disclaimer(retriever, question, value):
+    ans = answer(question, retriever)
+    got = ans.verdict["value"] if ans.verdict else None
+    assert got == value, ans.text.split("\n", 1)[0]
+    if value == "no":
+        assert ans.verdict["activities"] == ["warranty-liability"]

@@ -421,6 +421,9 @@ def decide(
         sentences = [remove_spans(x, turning.find(x)) for x in sentences]
     breaks = turning is not None
     asks, named = read_asks(sentences, vocabulary)
+    warranty = _licensor_warranty(analysis, book, vocabulary, sentences)
+    if warranty is not None:
+        return warranty
     if asks == "sufficiency":
         return None  # whether one way of complying suffices is beyond what a fact states
     breaks = breaks and asks in ("permission", "avoid")
@@ -511,6 +514,30 @@ def decide(
 
 
 _TURN = {"yes": "no", "no": "yes"}
+
+
+def _licensor_warranty(
+    analysis: Analysis, book: FactsBook, vocabulary: Vocabulary, sentences: Sequence[str]
+) -> Verdict | None:
+    """ "Does the MIT licence give any warranty?", "Can we hold the authors liable?": whether the licensor
+    warrants the work or accepts liability, which the warranty-liability fact of every named licence
+    answers with its disclaimer (the effect ``allowed`` states an as-is grant, without warranty). "No"
+    when every named licence's fact is such a disclaimer; None when the question does not ask it, or a
+    licence has no disclaimer (``not-addressed``) or qualifies it."""
+    joined = " ".join(sentences)
+    asked = _ask(vocabulary, "licensor-warranty").find(joined)
+    if not (asked and vocabulary.activity("warranty-liability").find(joined)):
+        return None
+    said: list[VerdictSentence] = []
+    for doc_id in analysis.named:
+        facts = book.get(doc_id)
+        fact = facts.activities.get("warranty-liability") if facts is not None else None
+        if fact is None or fact.effect != "allowed":
+            return None
+        said.append(VerdictSentence(f"Under {doc_id}: {fact.text}", fact.cite))
+    if not said:
+        return None
+    return Verdict("no", "permission", tuple(said[:3]), (), ("warranty-liability",))
 
 
 def _turned_round(verdict: Verdict, sentences: bool = True) -> Verdict:
