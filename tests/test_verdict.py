@@ -333,3 +333,16 @@ def test_whether_the_licensor_warrants_is_answered_by_its_disclaimer(retriever, 
     assert got == value, ans.text.split("\n", 1)[0]
     if value == "no":
         assert ans.verdict["activities"] == ["warranty-liability"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does the MPL-2.0 require the original authors to approve our changes before we ship them?",
+        "Do we need the copyright holder's approval to translate a CC BY 4.0 report?",
+    ],
+)
+def test_the_licensors_approval_is_asked_like_its_permission(retriever, question):
+    # the licence's own grant makes the licensor's approval unnecessary: "No", as for "need permission"
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == "no", ans.text.split("\n", 1)[0]
