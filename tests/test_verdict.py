@@ -346,3 +346,27 @@ def test_the_licensors_approval_is_asked_like_its_permission(retriever, question
     # the licence's own grant makes the licensor's approval unnecessary: "No", as for "need permission"
     ans = answer(question, retriever)
     assert ans.verdict is not None and ans.verdict["value"] == "no", ans.text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # a breach inside an if-clause is the premise: the question asks what follows (GPL-3.0 §8 cure)
+        (
+            "Under AGPL-3.0, if the copyright holder tells us about our first violation and we fix it within "
+            "30 days, do we get our licence back for good?",
+            "yes",
+        ),
+        (
+            "Under GPL-2.0, if we violated it once and then fixed it, are our rights automatically restored?",
+            "no",
+        ),
+        # the breach asked about: "without source" names the source obligation
+        ("If we hand customers the GPL-2.0 executable without source, does that breach the licence?", "yes"),
+        # "only the binaries" avoids the source obligation
+        ("Can we distribute only the binaries of our patched GPL-3.0 utility?", "no"),
+    ],
+)
+def test_premises_and_binary_only_distribution(retriever, question, value):
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]

@@ -56,7 +56,7 @@ def decide_by_guidance(analysis: Analysis, rules: GuidanceRules, vocabulary: Voc
         return None  # "merge now or wait?", "is X the same as Y?": not a yes or no about one act
     joined = " ".join(sentences)
     breaks = _ask(vocabulary, "violation").find(joined)
-    turned = bool(breaks) and not _violation_is_a_premise(joined, vocabulary)
+    turned = bool(breaks) and not _violation_is_a_premise(joined, vocabulary, analysis.question)
     asks, _ = read_asks(sentences, vocabulary)
     if _ask(vocabulary, "needs-permission").find(joined):
         asks = "obligation"  # "do we need OSPO's approval to ...": whether the step is required

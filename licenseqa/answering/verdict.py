@@ -188,12 +188,20 @@ def _ask(vocabulary: Vocabulary, term_id: str) -> Term:
     return next(t for t in vocabulary.asks if t.id == term_id)
 
 
-def _violation_is_a_premise(text: str, vocabulary: Vocabulary) -> bool:
+def _violation_is_a_premise(text: str, vocabulary: Vocabulary, question: str | None = None) -> bool:
     """Whether every mention of breaking the licence in ``text`` is a premise ("if we violate ...", "we got a
     violation notice"): then the question asks what follows from it (termination, cure), not whether an act
-    breaks the licence."""
+    breaks the licence. With the raw ``question``, a mention is also a premise when the clause holding it
+    (split at commas, colons, dashes) opens with a premise word ("if a holder notifies us of a first
+    violation and we cure it within 30 days, is the licence reinstated?")."""
     term = _ask(vocabulary, "violation")
-    return all(_PREMISE & set(text[max(0, s - 40) : s].split()[-4:]) for s, _ in term.find(text))
+    if all(_PREMISE & set(text[max(0, s - 40) : s].split()[-4:]) for s, _ in term.find(text)):
+        return True
+    if question is None:
+        return False
+    clauses = [normalise(c) for p in _raw_asked(question) for c in _CLAUSE_BREAK.split(p)]
+    holding = [c.split() for c in clauses if term.find(c)]
+    return bool(holding) and all(words[:1] and words[0] in _PREMISE for words in holding)
 
 
 def _without_obligation_verbs(text: str, vocabulary: Vocabulary) -> str:
@@ -413,7 +421,8 @@ def decide(
         (
             t
             for t in (_ask(vocabulary, "violation"), _ask(vocabulary, "needs-permission"))
-            if t.find(joined) and not (t.id == "violation" and _violation_is_a_premise(joined, vocabulary))
+            if t.find(joined)
+            and not (t.id == "violation" and _violation_is_a_premise(joined, vocabulary, analysis.question))
         ),
         None,
     )
