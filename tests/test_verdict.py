@@ -370,3 +370,31 @@ def test_the_licensors_approval_is_asked_like_its_permission(retriever, question
 def test_premises_and_binary_only_distribution(retriever, question, value):
     ans = answer(question, retriever)
     assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # confirming a negated statement: the answer to the positive question turned round
+        ("Am I right that the Apache License 2.0 doesn't allow selling copies?", "no"),
+        ("Is it true that a CC0 dedication doesn't license the dedicator's patents?", "yes"),
+        ("So we don't have to keep the copyright notice when we ship an ISC library, right?", "no"),
+        # a negated question without a frame is answered like the positive one
+        ("Doesn't the AGPL-3.0 require offering source to network users of a modified version?", "yes"),
+        # "is there anything stopping us" asks whether the act is forbidden
+        ("Is there anything in the BSD-2-Clause licence that stops us from selling the library?", "no"),
+        ("Does CC BY-NC 4.0 prohibit using the dataset for a paid product?", "yes"),
+    ],
+)
+def test_confirmations_negations_and_prohibitions(retriever, question, value):
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+
+
+def test_a_licence_named_as_a_contrast_is_not_a_subject(retriever):
+    # GPL-3.0 would require the source; the question asks about MIT only
+    ans = answer(
+        "Unlike the GPL-3.0, does the MIT licence let us ship binaries without any source?", retriever
+    )
+    assert ans.verdict is not None and ans.verdict["value"] == "yes", ans.text.split("\n", 1)[0]
+    assert "GPL-3.0-only" not in ans.verdict["text"]

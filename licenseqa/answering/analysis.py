@@ -202,7 +202,7 @@ class QuestionAnalyser:
         unknown = self._library_names(text, found, unknown)
         found = _distinct(found)
         subjects = tuple(Subject(m.phrase, _newest_first(m.doc_ids)) for m in found)
-        activities = _activities(text, self.vocabulary.activities)
+        activities = _activities(text, self.vocabulary.activities, confirms(text, self.vocabulary))
         out_of_scope = next((t.id for t in self.vocabulary.out_of_scope if t.find(text)), None)
         combos, stated = _combinations(text, found, activities)
         rest = remove_spans(text, [(m.start, m.end) for m in found])
@@ -387,18 +387,25 @@ def _clause_before(text: str) -> list[str]:
     return words
 
 
-def find_activities(text: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
-    """The activity ids mentioned in normalised ``text`` (longer mentions win, negated ones do not count)."""
-    return _activities(text, terms)
+def find_activities(text: str, terms: tuple[Term, ...], keep_negated: bool = False) -> tuple[str, ...]:
+    """The activity ids mentioned in normalised ``text`` (longer mentions win, negated ones do not count,
+    unless ``keep_negated``: a statement to confirm, "am I right that it doesn't allow selling?", is about the
+    negated act)."""
+    return _activities(text, terms, keep_negated)
 
 
-def _activities(text: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
+def confirms(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether normalised ``text`` asks to confirm a statement (the vocabulary's ``confirmation`` ask)."""
+    return any(t.id == "confirmation" and bool(t.find(text)) for t in vocabulary.asks)
+
+
+def _activities(text: str, terms: tuple[Term, ...], keep_negated: bool = False) -> tuple[str, ...]:
     spans = [(s, e, t.id) for t in terms for s, e in t.find(text)]
     out: list[str] = []
     for s, e, term_id in spans:
         if any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) and t2 != term_id for s2, e2, t2 in spans):
             continue  # inside a longer mention of another activity
-        if _NEGATION & set(_clause_before(text[:s])):
+        if not keep_negated and _NEGATION & set(_clause_before(text[:s])):
             continue  # negated here; a mention elsewhere that is not negated still counts
         if term_id not in out:
             out.append(term_id)

@@ -12,7 +12,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from licenseqa.answering.analysis import Analysis
@@ -598,8 +598,8 @@ def answer(
         obligations, compatibility = None, ()
     elif book is not None:
         process = policy is not None and rules is not None and rules.asks_about_process(asked_sentences(text))
-        licence = None if process else decide(analysis, book, vocabulary, compatibility)
-        verdict = _with_policy(licence, policy)
+        licence = decide(analysis, book, vocabulary, compatibility)
+        verdict = _with_policy(licence, policy, process)
         if verdict is not None:
             head, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
         elif analysis.subjects and is_polar(asked_sentences(text), text):
@@ -792,13 +792,17 @@ def default_facts() -> FactsBook | None:
         return None
 
 
-def _with_policy(licence: Verdict | None, policy: Verdict | None) -> Verdict | None:
-    """The verdict of the answer from the licence facts' and our policy's: a question about a step of our
-    process (approval, review, exception) has no licence verdict (``licence`` None) and our policy answers
-    it; a policy stricter than the licence (the licence allows, our policy does not) answers "no" and
-    states both; otherwise the licence decides, and our policy only where the licence facts do not."""
+def _with_policy(licence: Verdict | None, policy: Verdict | None, process: bool = False) -> Verdict | None:
+    """The verdict of the answer from the licence facts' (``licence``) and our policy's (``policy``): a
+    question about a step of our process (``process``: approval, review, exception) is answered by our
+    policy, with the licence's sentence beside it when the licence facts agree; a policy stricter than the
+    licence (the licence allows, our policy does not) answers "no" and states both; otherwise the licence
+    decides, and our policy only where the licence facts do not."""
     if licence is None or policy is None:
         return licence or policy
+    if process:
+        beside = licence.sentences[:1] if licence.value == policy.value else ()
+        return replace(policy, sentences=policy.sentences + beside)
     if licence.value == "yes" and policy.value == "no":
         return Verdict(value="no", asks=policy.asks, sentences=policy.sentences + licence.sentences[:1])
     return licence

@@ -28,7 +28,9 @@ from licenseqa.answering.verdict import (
     _ask,
     _violation_is_a_premise,
     asked_sentences,
+    confirms_a_negation,
     is_polar,
+    negated,
     read_asks,
 )
 from licenseqa.knowledge.guidance_rules import GuidanceRule, GuidanceRules
@@ -55,8 +57,9 @@ def decide_by_guidance(analysis: Analysis, rules: GuidanceRules, vocabulary: Voc
     if _ALTERNATIVES.search(" ".join(sentences)):
         return None  # "merge now or wait?", "is X the same as Y?": not a yes or no about one act
     joined = " ".join(sentences)
-    breaks = _ask(vocabulary, "violation").find(joined)
-    turned = bool(breaks) and not _violation_is_a_premise(joined, vocabulary, analysis.question)
+    breaks = bool(_ask(vocabulary, "violation").find(joined))
+    turned = breaks and not _violation_is_a_premise(joined, vocabulary, analysis.question)
+    turned = turned or bool(_ask(vocabulary, "prohibition").find(joined))  # "does our policy forbid X?"
     asks, _ = read_asks(sentences, vocabulary)
     if _ask(vocabulary, "needs-permission").find(joined):
         asks = "obligation"  # "do we need OSPO's approval to ...": whether the step is required
@@ -83,4 +86,7 @@ def decide_by_guidance(analysis: Analysis, rules: GuidanceRules, vocabulary: Voc
         sentences_out.append(VerdictSentence(rule.text, (rule.cite,)))
         if len(sentences_out) == MAX_SENTENCES:
             break
-    return Verdict(value=values.pop(), asks="violation" if turned else asks, sentences=tuple(sentences_out))
+    verdict = Verdict(
+        value=values.pop(), asks="violation" if turned else asks, sentences=tuple(sentences_out)
+    )
+    return negated(verdict) if confirms_a_negation(sentences, vocabulary) else verdict

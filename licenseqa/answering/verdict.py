@@ -52,7 +52,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from licenseqa.answering.analysis import Analysis
+from licenseqa.answering.analysis import Analysis, Subject
 from licenseqa.answering.detect import normalise, remove_spans
 from licenseqa.knowledge.facts import ActivityFact, FactCitation, FactsBook, LicenceFacts, SecondaryLicences
 from licenseqa.knowledge.vocabulary import Term, Vocabulary
@@ -132,7 +132,9 @@ def asked_sentences(question: str) -> list[str]:
 
 def _yes_no_leading() -> frozenset[str]:
     """The words that open a yes/no question: the vocabulary's ``yes-no`` form (one list for both readers)."""
-    return frozenset(next(t for t in Vocabulary.load().forms if t.id == "yes-no").leading)
+    leading = next(t for t in Vocabulary.load().forms if t.id == "yes-no").leading
+    # compared with normalised words: "doesn't" reads "doesn t", so its first word is the one to match
+    return frozenset(normalise(w).split()[0] for w in leading if normalise(w))
 
 
 def is_polar(sentences: Sequence[str], question: str | None = None) -> bool:
@@ -232,10 +234,10 @@ def situation(
     vocabulary: Vocabulary,
 ) -> tuple[str, ...]:
     """The activities the verdict is about (module docstring, rule 2)."""
-    from licenseqa.answering.analysis import find_activities
+    from licenseqa.answering.analysis import confirms, find_activities
 
     def acts_in(text: str) -> tuple[str, ...]:
-        found = find_activities(text, vocabulary.activities)
+        found = find_activities(text, vocabulary.activities, confirms(text, vocabulary))
         return tuple(a for a in found if a not in OBLIGATION_ACTIVITIES)
 
     asked = [_without_obligation_verbs(x, vocabulary) for x in sentences]
@@ -272,9 +274,10 @@ def situation(
 def described_situation(analysis: Analysis, vocabulary: Vocabulary) -> tuple[str, ...]:
     """The activities of the whole question (not only its asked sentences), as the described situation of an
     anaphoric permission question (module docstring, rule 5)."""
-    from licenseqa.answering.analysis import find_activities
+    from licenseqa.answering.analysis import confirms, find_activities
 
-    found = find_activities(normalise(analysis.question), vocabulary.activities)
+    text = normalise(analysis.question)
+    found = find_activities(text, vocabulary.activities, confirms(text, vocabulary))
     return _settle(tuple(a for a in found if a not in OBLIGATION_ACTIVITIES))
 
 
@@ -394,7 +397,43 @@ def decide(
     vocabulary: Vocabulary,
     compatibility: Sequence[dict[str, Any]] = (),
 ) -> Verdict | None:
-    """The verdict of a yes/no question (module docstring), or None."""
+    """The verdict of a yes/no question (module docstring), or None. A question that asks us to confirm a
+    negated statement ("Am I right that MPL-2.0 gives no way back once we breach it?") gets the answer of
+    the positive question turned round (:func:`confirms_a_negation`)."""
+    verdict = _decide(analysis, book, vocabulary, compatibility)
+    if verdict is None or not confirms_a_negation(asked_sentences(analysis.question), vocabulary):
+        return verdict
+    return negated(verdict)
+
+
+def confirms_a_negation(sentences: Sequence[str], vocabulary: Vocabulary) -> bool:
+    """Whether the asked sentence asks to confirm a statement ("am I right that", "is it true that", "...,
+    right?") that is itself negated ("doesn't", "not", "never", "no way", "nothing"): its yes is the no of
+    the positive question. A negated question without such a frame ("Doesn't the GPL require ...?") is
+    answered like the positive one, as English does."""
+    text = " ".join(sentences)
+    if text.endswith((" right", " correct")):  # "so we don't need the NOTICE file, right?"
+        return bool(_NEGATION.search(text))
+    frames = _ask(vocabulary, "confirmation").find(text)
+    return bool(frames) and bool(_NEGATION.search(text[frames[0][1] :]))
+
+
+def negated(verdict: Verdict) -> Verdict:
+    """``verdict`` for the negated statement: yes and no change places; a conditional stays."""
+    return replace(verdict, value=_TURN.get(verdict.value, verdict.value))
+
+
+# verbal negation after normalisation ("doesn't" -> "doesn t"); "no" alone is usually a noun's modifier
+# ("a repo with no licence"), so only "no way" / "no longer" count
+_NEGATION = re.compile(r"\b(?:not|never|nothing|cannot|no way|no longer|\w+n t)\b")
+
+
+def _decide(
+    analysis: Analysis,
+    book: FactsBook,
+    vocabulary: Vocabulary,
+    compatibility: Sequence[dict[str, Any]] = (),
+) -> Verdict | None:
     if analysis.abstain_reason or not analysis.subjects:
         return None
     sentences = asked_sentences(analysis.question)
@@ -420,7 +459,11 @@ def decide(
     turning = next(
         (
             t
-            for t in (_ask(vocabulary, "violation"), _ask(vocabulary, "needs-permission"))
+            for t in (
+                _ask(vocabulary, "violation"),
+                _ask(vocabulary, "prohibition"),
+                _ask(vocabulary, "needs-permission"),
+            )
             if t.find(joined)
             and not (t.id == "violation" and _violation_is_a_premise(joined, vocabulary, analysis.question))
         ),
@@ -452,7 +495,7 @@ def decide(
         compat = _from_compat(compatibility, asks, named, book)
         # its sentences state compatibility ("X code inside a Y work: No"), which stays as OSADL says it
         return _turned_round(compat, sentences=False) if breaks and compat is not None else compat
-    subjects = list(analysis.subjects)
+    subjects = _not_contrasted(analysis)
     if target is not None:
         subjects = [s for s in subjects if target not in s.doc_ids]
         asks, named = "avoid", tuple(dict.fromkeys((*named, "same-licence")))
@@ -523,6 +566,16 @@ def decide(
 
 
 _TURN = {"yes": "no", "no": "yes"}
+_CONTRAST = {"unlike", "opposed", "contrast", "compared", "versus"}
+
+
+def _not_contrasted(analysis: Analysis) -> list[Subject]:
+    """The subjects the question asks about: a licence named only as a contrast ("Unlike Llama 2, does the
+    Qwen licence ...?", "as opposed to the GPL") is left out, unless nothing else is named."""
+    text = normalise(analysis.question)
+    contrasted = {d for start, d in analysis.mentions if _CONTRAST & set(text[:start].split()[-3:])}
+    kept = [s for s in analysis.subjects if not set(s.doc_ids) <= contrasted]
+    return kept or list(analysis.subjects)
 
 
 def _licensor_warranty(
