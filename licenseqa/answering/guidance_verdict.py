@@ -26,6 +26,7 @@ from licenseqa.answering.verdict import (
     Verdict,
     VerdictSentence,
     _ask,
+    _not_contrasted,
     _violation_is_a_premise,
     asked_sentences,
     confirms_a_negation,
@@ -68,7 +69,8 @@ def decide_by_guidance(analysis: Analysis, rules: GuidanceRules, vocabulary: Voc
     if turned:
         asks = "permission"
     deciding: list[tuple[GuidanceRule, str]] = []
-    for rule in rules.matching(analysis.question, analysis.named):
+    named = [d for s in _not_contrasted(analysis) for d in s.doc_ids]
+    for rule in rules.matching(analysis.question, named):
         value = rule.value(asks)
         if value is not None:
             deciding.append((rule, _TURNED[value] if turned else value))

@@ -19,7 +19,7 @@ get no direct answer. One reviewed YAML file, ``data/guidance_rules.yaml``. Sche
           - [verbal*, in slack, chat message]    #   phrases in the vocabulary's syntax: ``word*`` any
           - [approv*, go ahead, exception]       #   ending, a lone ``*`` one to four words
         unless: [sandbox]                        # optional: any of these in the question: the rule is out
-        licences: [AGPL-3.0-only]                # optional: only when the question names these and no other
+        licences: [AGPL-3.0-only]                # optional: only when the question names one of these
         unlicensed: true                         # optional: only when the question names no licence (a
                                                  #   rule about material that has none)
 
@@ -107,12 +107,11 @@ class GuidanceRule:
     unlicensed: bool = False
 
     def matches(self, question: str, named: Sequence[str] = ()) -> int:
-        """The number of ``when`` groups when every group occurs in the normalised ``question`` (and every
-        ``named`` document is one of the rule's ``licences`` when it lists any, and one at least is named;
-        none is named when the rule is ``unlicensed``), else 0."""
-        if self.licences and not (set(named) and set(named) <= set(self.licences)):
-            # every licence the question names is one the rule is about: "Unlike Llama 2, does the Qwen
-            # licence ...?" is not a question the Llama 2 rule answers
+        """The number of ``when`` groups when every group occurs in the normalised ``question`` (and one of
+        the rule's ``licences`` is among the ``named`` documents when it lists any; none is named when the
+        rule is ``unlicensed``), else 0. ``named``: the licences the question asks about (a licence named
+        only as a contrast, "unlike Llama 2", is not among them)."""
+        if self.licences and not set(self.licences) & set(named):
             return 0
         if self.unlicensed and named:
             return 0  # "a 0BSD library shipped with no licence file" has a licence: the rule is not about it
