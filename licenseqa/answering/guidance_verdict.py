@@ -22,6 +22,7 @@ import logging
 import re
 
 from licenseqa.answering.analysis import Analysis
+from licenseqa.answering.detect import normalise
 from licenseqa.answering.verdict import (
     Verdict,
     VerdictSentence,
@@ -54,6 +55,11 @@ def decide_by_guidance(analysis: Analysis, rules: GuidanceRules, vocabulary: Voc
         return None
     sentences = asked_sentences(analysis.question)
     if not is_polar(sentences, analysis.question):
+        return None
+    whole = normalise(analysis.question)
+    if _ask(vocabulary, "upstream-change").find(whole) or _ask(vocabulary, "licensor").find(whole):
+        # as for the licence facts: a licensor's change of licence ("the versions released before") and a
+        # question from the holder of all rights are about another grant than the component's own rules
         return None
     if _ALTERNATIVES.search(" ".join(sentences)):
         return None  # "merge now or wait?", "is X the same as Y?": not a yes or no about one act
