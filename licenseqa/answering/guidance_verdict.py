@@ -24,25 +24,23 @@ import re
 from licenseqa.answering.analysis import Analysis
 from licenseqa.answering.detect import normalise
 from licenseqa.answering.verdict import (
+    ALTERNATIVES,
     Verdict,
     VerdictSentence,
-    _ask,
-    _not_contrasted,
-    _violation_is_a_premise,
+    ask_term,
     asked_sentences,
     confirms_a_negation,
     is_polar,
     negated,
+    not_contrasted,
     read_asks,
+    violation_is_a_premise,
 )
 from licenseqa.knowledge.guidance_rules import GuidanceRule, GuidanceRules
 from licenseqa.knowledge.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
-# the comparing words of verdict._COMPARING without "compare" / "differ", which in a policy question
-# name the act ("publish the eval set so others can compare results"), not a comparison
-_ALTERNATIVES = re.compile(r"\b(or|vs|versus|difference between|better|worse|same as)\b")
 _COUNTS_AS = re.compile(r"\bcounts? as\b")
 _TURNED = {"yes": "no", "no": "yes"}
 MAX_SENTENCES = 2
@@ -57,25 +55,25 @@ def decide_by_guidance(analysis: Analysis, rules: GuidanceRules, vocabulary: Voc
     if not is_polar(sentences, analysis.question):
         return None
     whole = normalise(analysis.question)
-    if _ask(vocabulary, "upstream-change").find(whole) or _ask(vocabulary, "licensor").find(whole):
+    if ask_term(vocabulary, "upstream-change").find(whole) or ask_term(vocabulary, "licensor").find(whole):
         # as for the licence facts: a licensor's change of licence ("the versions released before") and a
         # question from the holder of all rights are about another grant than the component's own rules
         return None
-    if _ALTERNATIVES.search(" ".join(sentences)):
+    if ALTERNATIVES.search(" ".join(sentences)):
         return None  # "merge now or wait?", "is X the same as Y?": not a yes or no about one act
     joined = " ".join(sentences)
-    breaks = bool(_ask(vocabulary, "violation").find(joined))
-    turned = breaks and not _violation_is_a_premise(joined, vocabulary, analysis.question)
-    turned = turned or bool(_ask(vocabulary, "prohibition").find(joined))  # "does our policy forbid X?"
+    breaks = bool(ask_term(vocabulary, "violation").find(joined))
+    turned = breaks and not violation_is_a_premise(joined, vocabulary, analysis.question)
+    turned = turned or bool(ask_term(vocabulary, "prohibition").find(joined))  # "does our policy forbid X?"
     asks, _ = read_asks(sentences, vocabulary)
-    if _ask(vocabulary, "needs-permission").find(joined):
+    if ask_term(vocabulary, "needs-permission").find(joined):
         asks = "obligation"  # "do we need OSPO's approval to ...": whether the step is required
     if _COUNTS_AS.search(joined):
         asks = "sufficiency"  # "does a chat message count as an exception?": whether X is enough to be Y
     if turned:
         asks = "permission"
     deciding: list[tuple[GuidanceRule, str]] = []
-    named = [d for s in _not_contrasted(analysis) for d in s.doc_ids]
+    named = [d for s in not_contrasted(analysis) for d in s.doc_ids]
     for rule in rules.matching(analysis.question, named):
         value = rule.value(asks)
         if value is not None:

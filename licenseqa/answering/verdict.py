@@ -115,7 +115,12 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")
 _CONJUNCTIONS = {"so", "and", "but", "then", "also", "or", "yet"}
 _WH = {"what", "which", "how", "who", "whom", "whose", "why"}  # not "when": "When we ship it, do we ...?"
 _DEMONSTRATIVE = {"that", "this", "it", "so"}
-_COMPARING = re.compile(r"\b(or|vs|versus|difference|differ|compared?|better|worse|same as)\b")
+# words that set two alternatives side by side ("X or Y?", "is X the same as Y?"): such a question is not a
+# yes or no about one act. ALTERNATIVES leaves out "compare" / "differ", which in a policy question can name
+# the act itself ("publish the eval set so others can compare results"); COMPARING adds them.
+_ALTERNATIVE_WORDS = r"or|vs|versus|difference between|better|worse|same as"
+ALTERNATIVES = re.compile(rf"\b({_ALTERNATIVE_WORDS})\b")
+_COMPARING = re.compile(rf"\b({_ALTERNATIVE_WORDS}|difference|differ|compared?)\b")
 
 
 def _raw_asked(question: str) -> list[str]:
@@ -185,18 +190,18 @@ def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tu
 _PREMISE = {"if", "when", "after", "once", "since", "because", "got", "received", "notice"}
 
 
-def _ask(vocabulary: Vocabulary, term_id: str) -> Term:
+def ask_term(vocabulary: Vocabulary, term_id: str) -> Term:
     """The vocabulary's ``asks`` term ``term_id``."""
     return next(t for t in vocabulary.asks if t.id == term_id)
 
 
-def _violation_is_a_premise(text: str, vocabulary: Vocabulary, question: str | None = None) -> bool:
+def violation_is_a_premise(text: str, vocabulary: Vocabulary, question: str | None = None) -> bool:
     """Whether every mention of breaking the licence in ``text`` is a premise ("if we violate ...", "we got a
     violation notice"): then the question asks what follows from it (termination, cure), not whether an act
     breaks the licence. With the raw ``question``, a mention is also a premise when the clause holding it
     (split at commas, colons, dashes) opens with a premise word ("if a holder notifies us of a first
     violation and we cure it within 30 days, is the licence reinstated?")."""
-    term = _ask(vocabulary, "violation")
+    term = ask_term(vocabulary, "violation")
     if all(_PREMISE & set(text[max(0, s - 40) : s].split()[-4:]) for s, _ in term.find(text)):
         return True
     if question is None:
@@ -414,7 +419,7 @@ def confirms_a_negation(sentences: Sequence[str], vocabulary: Vocabulary) -> boo
     text = " ".join(sentences)
     if text.endswith((" right", " correct")):  # "so we don't need the NOTICE file, right?"
         return bool(_NEGATION.search(text))
-    frames = _ask(vocabulary, "confirmation").find(text)
+    frames = ask_term(vocabulary, "confirmation").find(text)
     return bool(frames) and bool(_NEGATION.search(text[frames[0][1] :]))
 
 
@@ -441,11 +446,11 @@ def _decide(
         return None
     if analysis.form == "compare" and _COMPARING.search(" ".join(sentences)):
         return None  # "MIT or Apache-2.0?" asks for a comparison, not a yes or no
-    if _ask(vocabulary, "licensor").find(normalise(analysis.question)):
+    if ask_term(vocabulary, "licensor").find(normalise(analysis.question)):
         # "I am the only contributor: can I relicense it?": the licence binds those who receive the work,
         # not the copyright holder, so its facts do not decide what the holder may do with their own work
         return None
-    if _ask(vocabulary, "upstream-change").find(normalise(analysis.question)):
+    if ask_term(vocabulary, "upstream-change").find(normalise(analysis.question)):
         # "the project switched to a commercial licence: are the versions we run still under Apache-2.0?"
         # asks whether an earlier grant outlives the licensor's change, which no activity fact states
         return None
@@ -460,12 +465,12 @@ def _decide(
         (
             t
             for t in (
-                _ask(vocabulary, "violation"),
-                _ask(vocabulary, "prohibition"),
-                _ask(vocabulary, "needs-permission"),
+                ask_term(vocabulary, "violation"),
+                ask_term(vocabulary, "prohibition"),
+                ask_term(vocabulary, "needs-permission"),
             )
             if t.find(joined)
-            and not (t.id == "violation" and _violation_is_a_premise(joined, vocabulary, analysis.question))
+            and not (t.id == "violation" and violation_is_a_premise(joined, vocabulary, analysis.question))
         ),
         None,
     )
@@ -495,7 +500,7 @@ def _decide(
         compat = _from_compat(compatibility, asks, named, book)
         # its sentences state compatibility ("X code inside a Y work: No"), which stays as OSADL says it
         return _turned_round(compat, sentences=False) if breaks and compat is not None else compat
-    subjects = _not_contrasted(analysis)
+    subjects = not_contrasted(analysis)
     if target is not None:
         subjects = [s for s in subjects if target not in s.doc_ids]
         asks, named = "avoid", tuple(dict.fromkeys((*named, "same-licence")))
@@ -569,7 +574,7 @@ _TURN = {"yes": "no", "no": "yes"}
 _CONTRAST = {"unlike", "opposed", "contrast", "compared", "versus"}
 
 
-def _not_contrasted(analysis: Analysis) -> list[Subject]:
+def not_contrasted(analysis: Analysis) -> list[Subject]:
     """The subjects the question asks about: a licence named only as a contrast ("Unlike Llama 2, does the
     Qwen licence ...?", "as opposed to the GPL") is left out, unless nothing else is named."""
     text = normalise(analysis.question)
@@ -587,7 +592,7 @@ def _licensor_warranty(
     when every named licence's fact is such a disclaimer; None when the question does not ask it, or a
     licence has no disclaimer (``not-addressed``) or qualifies it."""
     joined = " ".join(sentences)
-    asked = _ask(vocabulary, "licensor-warranty").find(joined)
+    asked = ask_term(vocabulary, "licensor-warranty").find(joined)
     if not (asked and vocabulary.activity("warranty-liability").find(joined)):
         return None
     said: list[VerdictSentence] = []

@@ -47,7 +47,6 @@ rules whose section is not in the index or does not contain the phrase.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -62,11 +61,8 @@ from licenseqa.knowledge.facts import FactCitation, resolve
 from licenseqa.knowledge.vocabulary import normalise_text, phrase_pattern
 from licenseqa.models import Clause
 
-log = logging.getLogger(__name__)
-
 RULES_FILE = Path(__file__).resolve().parent / "data" / "guidance_rules.yaml"
 EFFECTS = ("allowed", "allowed-if", "not-allowed", "required", "not-required")
-ASKS = ("permission", "obligation", "avoid", "sufficiency")
 # the table of the module docstring: (effect, ask) -> value; a missing pair decides nothing
 VALUES: dict[tuple[str, str], str] = {
     ("allowed", "permission"): "yes",
