@@ -63,7 +63,7 @@ TokenCounter = Callable[[str], int]
 
 # Bump when a change to this module changes the chunks it produces: the next ingest re-splits
 # and re-embeds the whole corpus (an index made by an older splitter is stale).
-SPLITTER_VERSION = 5
+SPLITTER_VERSION = 6
 
 # A gap of more than this many missing numbers is not a deleted clause but a number in running text.
 _MAX_MISSING = 5
@@ -223,6 +223,9 @@ class _Parser:
         self.free_heading: str | None = None
         # last ordinal of each top-level list, kept across unnumbered headings
         self.last_top: dict[str, int] = {}
+        # the stack as it was before a paragraph closed its lists (close_lists): the next item of a
+        # closed list ("E." after a paragraph that ended item "D.") reopens it (see _resume)
+        self.closed: list[_Node] | None = None
 
     # -- marker recognition -------------------------------------------------
     def parse_marker(self, text: str) -> _Marker | None:
@@ -383,10 +386,19 @@ class _Parser:
 
         ``at`` (the marker's line index) lets a gap or restart in the numbering open a sibling.
         """
+        stack, closed = self.stack, self.closed
+        resumed = marker.kind not in ("section", "group", "annex") and self._resume(marker, indent)
+        if self._accept(marker, indent, at):
+            return True
+        if resumed:
+            self.stack, self.closed = stack, closed  # a reopened list stays closed for plain text
+        return False
+
+    def _accept(self, marker: _Marker, indent: int, at: int | None) -> bool:
         if marker.kind in ("section", "annex") and self._mid_sentence(at):
             return False  # "... the notice in\nExhibit A. You must also ...": a reference in running text
         if marker.kind in ("section", "group", "annex"):
-            self.stack = []
+            self.stack, self.closed = [], None
             if marker.kind == "group":
                 self.free_heading = _clean_heading(marker.rest) or f"Section {marker.value}"
                 return True
@@ -507,6 +519,8 @@ class _Parser:
                 marker.kind.startswith("dec") and marker.kind != "dec1"
             )
             lead_in, tight = prev.lead_in, tight and (prev.tight or not self._blank_before(at))
+            if marker.kind.startswith("dec") and marker.kind != "dec1":
+                lead_in = False  # a decimal is a clause, as above
             del self.stack[idx:]
             self.stack.append(
                 _Node(marker.kind, marker.value, marker.ordinal, indent, None, None, lead_in, tight)
@@ -537,7 +551,9 @@ class _Parser:
                 self.stack = []
         if not self.stack:
             self.last_top[marker.kind] = marker.ordinal
-        lead_in = nested or before.endswith(":")
+        # decimals are clauses (their parent is in their number), never items of a list introduced by ":"
+        clause = marker.kind.startswith("dec") and marker.kind != "dec1"
+        lead_in = (nested or before.endswith(":")) and not clause
         self.stack.append(_Node(marker.kind, marker.value, marker.ordinal, indent, None, None, lead_in))
         return True
 
@@ -616,6 +632,7 @@ class _Parser:
         line ending in ":" and the lists whose items follow line by line (it belongs to their clause).
         Returns whether anything was closed."""
         closed = False
+        before = list(self.stack)
         while self.stack:
             top = self.stack[-1]
             if (top.lead_in or top.tight) and indent <= top.indent + 1:
@@ -623,7 +640,33 @@ class _Parser:
                 closed = True
             else:
                 break
+        if closed and (self.closed is None or len(self.closed) <= len(before)):
+            self.closed = before
         return closed
+
+    def _resume(self, marker: _Marker, indent: int) -> bool:
+        """Reopen a list that a paragraph closed when ``marker`` is its next item at its indentation and
+        nothing was opened since: a paragraph between two items ("D. ..." / a wrapped paragraph of D /
+        "E. ...") belongs to the item before it and does not end the list."""
+        closed, self.closed = self.closed, None
+        if closed is None or len(self.stack) >= len(closed):
+            return False
+        if any(a is not b for a, b in zip(self.stack, closed, strict=False)):
+            return False
+        if any(n.kind == marker.kind and n.ordinal + 1 == marker.ordinal for n in self.stack):
+            return False  # it also continues a list still open: the sibling rules of accept decide
+        for i in range(len(closed) - 1, len(self.stack) - 1, -1):
+            node = closed[i]
+            if (
+                node.kind == marker.kind
+                and node.ordinal + 1 == marker.ordinal
+                and abs(node.indent - indent) <= 1
+            ):
+                # a list with a paragraph between its items is not one a paragraph ends: its items
+                # keep the paragraphs after them
+                self.stack = [*closed[:i], replace(node, lead_in=False, tight=False)]
+                return True
+        return False
 
     def _continues_top(self, marker: _Marker, at: int | None) -> bool:
         """A top-level marker after unnumbered text carries on the list it left (with a gap, too)."""
@@ -835,7 +878,7 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
         if md_heading or (underlined and len(stripped) <= 90 and not _UNDERLINE_RE.match(stripped)):
             # a Markdown "## Title" or a title underlined with === / --- in a plain text: always a heading
             close(i)
-            parser.stack = []
+            parser.stack, parser.closed = [], None
             parser.free_heading = _clean_heading(_plain(stripped))
             prev_blank = False
             continue
@@ -852,12 +895,13 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
             ):
                 # the heading line opens the (unnumbered) text it introduces
                 close(i)
-                parser.stack = []
+                parser.stack, parser.closed = [], None
                 parser.free_heading = _clean_heading(title)
                 prev_blank = False
                 continue
             # a paragraph at or left of a hanging-indented marker is outside that clause
             popped = False
+            hanging = list(parser.stack)
             while parser.stack:
                 top = parser.stack[-1]
                 if top.body_indent is not None and top.body_indent > top.indent and indent <= top.indent:
@@ -867,6 +911,8 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                     parser.stack.pop()
                 else:
                     break
+            if popped:
+                parser.closed = hanging  # the next item of a list it closed reopens it (_Parser._resume)
             # a paragraph after a list introduced by "...:" (or one item per line) that is no item
             # belongs to the enclosing clause ("You may add Your own ..." after 4(d); "7." after 6(d))
             if parser.stack:

@@ -34,10 +34,14 @@ def test_gold_labels_of_unseen_licensedb_texts(splitter):
     assert all(r.line is not None for r in report.results), "a gold clause's first words are not in its text"
 
 
-@pytest.mark.parametrize(("folder", "floor"), [("splitter_heldout", 0.98), ("splitter_heldout2", 0.95)])
+@pytest.mark.parametrize(
+    ("folder", "floor"),
+    [("splitter_heldout", 0.98), ("splitter_heldout2", 0.95), ("splitter_heldout4", 0.95)],
+)
 def test_labels_of_sets_once_held_out_do_not_fall_back(splitter, folder, floor):
-    # these two sets were held out, then used (2026-12-02) to find failure kinds: the floors are what the
-    # splitter measured after that work; splitter_heldout3 stays held out and is measured, not asserted
+    # these sets were held out, then used (2026-12-02; heldout4 on 2026-12-03) to find failure kinds: the
+    # floors are what the splitter measured after that work; splitter_heldout3 stays held out and is
+    # measured, not asserted
     gold = GOLD.parents[1] / folder / "gold.yaml"
     summary = run(gold, splitter).summary()
     assert summary["accuracy"] >= floor
@@ -680,3 +684,54 @@ def test_an_annex_keeps_its_own_numbering(splitter):
     assert at(clauses, "1.0 Requirements").section == "Exhibit B (1.0)"
     assert at(clauses, "2.1 Naming").section == "Exhibit B (2.1)"
     assert [c.section for c in clauses if "You may use the software" in c.text] == ["2.1"]
+
+
+# -- a paragraph between two items of a list does not end the list -------------------------------------
+
+INTERRUPTED = """\
+1.\tDEFINITIONS:
+A.\t"Contribution" means any work of authorship submitted to the Licensor for inclusion in the Work.
+B.\t"Covered Code" means the Original Code, the Modifications, or the combination of the Original Code
+and Modifications, and in each case
+
+including portions thereof, as defined in the documentation that accompanies the Work.
+C.\t"Derivative Work" means any work based on the Covered Code.
+D.\t"Larger Work" means a work that combines Covered Code with code not governed by this Licence.
+2.\tGRANT OF RIGHTS:
+2.1\tThe Licensor grants You a worldwide, royalty-free licence to:
+A.\treproduce the Covered Code;
+B.\tdistribute the Covered Code.
+2.2\tIf You institute patent litigation against any Contributor, Your licence terminates.
+
+The Licensor does not grant You a patent licence to any modification You make.
+3.\tCONDITIONS OF DISTRIBUTION
+
+When the Covered Code is distributed in Executable form only, You must make available:
+
+ 1. a copy of this Licence,
+
+ 2. a notice of the warranty disclaimer of clause 5,
+
+and, where only the Executable form is distributed,
+
+ 3. a note stating how to obtain the Source Code of the Covered Code.
+"""
+
+
+def test_a_paragraph_between_two_items_does_not_end_their_list(splitter):
+    clauses = split(splitter, INTERRUPTED)
+    # "C." continues the list "A." "B." that the paragraph of item B interrupted: not plain text of 1
+    assert at(clauses, 'C.\t"Derivative Work"').section == "1(C)"
+    assert at(clauses, 'D.\t"Larger Work"').section == "1(D)"
+    # "3." after the sentence between items 2 and 3 is item 3 of that list, not merged into clause 3
+    assert at(clauses, "3. a note stating").section == "3(3)"
+    assert at(clauses, "2.\tGRANT").section.startswith("2")
+
+
+def test_a_paragraph_after_a_decimal_clause_is_that_clause_s_text(splitter):
+    # a decimal is a clause (its parent is in its number), not an item of the list that "2.\tGRANT ...:"
+    # introduced: the paragraph after 2.2 is clause 2.2's text, not clause 2's
+    clauses = split(splitter, INTERRUPTED)
+    holding = [c for c in clauses if "The Licensor does not grant You a patent" in c.text]
+    assert holding and all(c.section == "2.2" for c in holding), [(c.section, c.text[:30]) for c in holding]
+    assert at(clauses, "3.\tCONDITIONS").section == "3"
