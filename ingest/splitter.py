@@ -63,7 +63,7 @@ TokenCounter = Callable[[str], int]
 
 # Bump when a change to this module changes the chunks it produces: the next ingest re-splits
 # and re-embeds the whole corpus (an index made by an older splitter is stale).
-SPLITTER_VERSION = 6
+SPLITTER_VERSION = 7
 
 # A gap of more than this many missing numbers is not a deleted clause but a number in running text.
 _MAX_MISSING = 5
@@ -732,6 +732,8 @@ def _indent(line: str) -> int:
 
 _MD_LINE_RE = re.compile(r"^#{1,6}\s+\S")
 _RUN_IN_RE = re.compile(r"^([A-Z][^.:;!?]{1,60}?)\.\s+(?=[A-Z\"“(])")
+# an unnumbered list item's bullet ("* Acceptance. ...", "• Notice. ..."): a marker with no number
+_BULLET_RE = re.compile(r"^[*•▪◦‣–-]\s+")
 
 
 def _clause_title(text: str) -> bool:
@@ -915,6 +917,18 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                 parser.closed = hanging  # the next item of a list it closed reopens it (_Parser._resume)
             # a paragraph after a list introduced by "...:" (or one item per line) that is no item
             # belongs to the enclosing clause ("You may add Your own ..." after 4(d); "7." after 6(d))
+            if (
+                parser.stack
+                and parser.stack[0].kind != "annex"  # an exhibit's bulleted lists stay in the exhibit
+                and _BULLET_RE.match(stripped)
+                and indent + 2 <= parser.stack[0].indent
+            ):
+                # a bulleted paragraph left of every open list is an item of an outer, unnumbered list:
+                # the numbered lists indented under the bullet before it are closed
+                if not popped:
+                    close(i)
+                    popped = True
+                parser.stack, parser.closed = [], None
             if parser.stack:
                 old_stack = list(parser.stack)
                 if parser.close_lists(indent):
@@ -926,7 +940,7 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                 # unnumbered text: a paragraph that starts with a run-in title ("Redistribution. You
                 # may ...") opens a section under that title (a text that lost its numbers keeps its
                 # headings as labels; no number is invented)
-                run_in = _run_in_title(stripped)
+                run_in = _run_in_title(_BULLET_RE.sub("", stripped))
                 if run_in:
                     close(i)
                     parser.free_heading = run_in

@@ -735,3 +735,32 @@ def test_a_paragraph_after_a_decimal_clause_is_that_clause_s_text(splitter):
     holding = [c for c in clauses if "The Licensor does not grant You a patent" in c.text]
     assert holding and all(c.section == "2.2" for c in holding), [(c.section, c.text[:30]) for c in holding]
     assert at(clauses, "3.\tCONDITIONS").section == "3"
+
+
+# -- bulleted clauses with run-in titles around an indented numbered list ------------------------------
+
+BULLETED = """\
+Purpose. The Licensor permits the Licensee to use the Software on the conditions below.
+
+* Acceptance. This Licence is offered to every person who receives the Software.
+
+* Conduct Principles.
+
+    1. Principles. The Licensee shall follow the principles of the code of conduct.
+
+    2. Indemnity. The Licensee shall hold the Licensor harmless against any claim.
+
+* Failure to Comply. A failure to comply with this Licence ends it.
+
+* Disclaimer. THE SOFTWARE IS PROVIDED AS IS, WITHOUT ANY WARRANTY.
+"""
+
+
+def test_a_bulleted_run_in_title_opens_its_section_and_closes_the_list_indented_before_it(splitter):
+    clauses = split(splitter, BULLETED)
+    acceptance = at(clauses, "* Acceptance.")
+    assert acceptance.section is None and acceptance.heading == "Acceptance"
+    assert at(clauses, "1. Principles.").section == "1"
+    # the bullet at the margin is left of the indented "1." "2." list: not text of item 2
+    failure = at(clauses, "* Failure to Comply.")
+    assert failure.section is None and failure.heading == "Failure to Comply"
