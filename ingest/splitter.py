@@ -63,7 +63,7 @@ TokenCounter = Callable[[str], int]
 
 # Bump when a change to this module changes the chunks it produces: the next ingest re-splits
 # and re-embeds the whole corpus (an index made by an older splitter is stale).
-SPLITTER_VERSION = 7
+SPLITTER_VERSION = 8
 
 # A gap of more than this many missing numbers is not a deleted clause but a number in running text.
 _MAX_MISSING = 5
@@ -89,8 +89,9 @@ _GLUED_RE = re.compile(r"^(\d{1,3})([a-z])[.)]\s+(?=[A-Z\"“(])(.*)$")
 # that mix numbers and letters ("V.B.2", "5.1.a"); read after the decimal pattern
 _PATH_RE = re.compile(r"^((?:[IVXLC]+|\d{1,3})(?:\.(?:[A-Za-z]|\d{1,3}))+)(?:\.|\))?(?:\s+|$)(.*)$")
 # "(a)under ..." (no space after the marker) as "(a) under ..."
-_PAREN_RE = re.compile(r"^\(([a-zA-Z]{1,5}|\d{1,2})\)(?:\s+|(?=[a-z]{2}))(.*)$")
-_DOT_RE = re.compile(r"^([a-zA-Z]{1,5})([.)])\s+(.*)$")
+# a marker may stand alone on its line, its text on the next ("(a)" / "to copy the Program ...")
+_PAREN_RE = re.compile(r"^\(([a-zA-Z]{1,5}|\d{1,2})\)(?:\s+|(?=[a-z]{2})|$)(.*)$")
+_DOT_RE = re.compile(r"^([a-zA-Z]{1,5})([.)])(?:\s+|$)(.*)$")
 _MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _DEF_RE = re.compile(r"^\s*[\"“'‘]")
 _UNDERLINE_RE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
@@ -853,7 +854,12 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
         if (
             marker is not None
             and not para_start
-            and marker.rest[:1].islower()
+            # lower-case text after the marker, or none after a letter (a letter alone on its line): read
+            # as an item only where a list is plainly open ("... required by Exhibit\nA." ends a sentence)
+            and (
+                marker.rest[:1].islower()
+                or (not marker.rest.strip() and marker.kind.startswith(("alpha", "roman", "pnum")))
+            )
             and not parser.continues_list(marker, i)
         ):
             marker = None  # a wrapped line that happens to start like "(1) assert ..."

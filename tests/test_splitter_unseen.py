@@ -764,3 +764,48 @@ def test_a_bulleted_run_in_title_opens_its_section_and_closes_the_list_indented_
     # the bullet at the margin is left of the indented "1." "2." list: not text of item 2
     failure = at(clauses, "* Failure to Comply.")
     assert failure.section is None and failure.heading == "Failure to Comply"
+
+
+# -- a marker alone on its line, its text on the next ---------------------------------------------------
+
+LONE_MARKERS = """\
+1. GRANT OF LICENCE
+
+The Licensor grants you the following rights:
+
+(a)
+to copy the Program and to give copies to others, provided that each copy carries this Licence;
+
+(b)
+to change the Program and to distribute your changes, provided that you mark them as yours;
+
+(c)
+to use the Program for any purpose.
+
+2. RESTRICTIONS
+
+You may not:
+
+    a.
+    remove the notices of the Program;
+
+    b.
+    sell copies of the Program without the source.
+
+3. DEFINITIONS
+
+"Initial Developer" means the person named as the Initial Developer in the notice of Exhibit
+A.
+
+"Larger Work" means a work that combines the Program with other code.
+"""
+
+
+def test_a_marker_alone_on_its_line_is_an_item(splitter):
+    clauses = split(splitter, LONE_MARKERS)
+    assert at(clauses, "(b)\nto change").section == "1(b)"
+    assert at(clauses, "(c)\nto use").section == "1(c)"
+    assert at(clauses, "a.\n").section == "2(a)"
+    assert at(clauses, "b.\n").section == "2(b)"
+    # "Exhibit\nA." ends a sentence: a letter alone on a wrapped line is no item where no list is open
+    assert not any(c.section and c.section.startswith("3(") for c in clauses)
