@@ -63,7 +63,7 @@ TokenCounter = Callable[[str], int]
 
 # Bump when a change to this module changes the chunks it produces: the next ingest re-splits
 # and re-embeds the whole corpus (an index made by an older splitter is stale).
-SPLITTER_VERSION = 8
+SPLITTER_VERSION = 9
 
 # A gap of more than this many missing numbers is not a deleted clause but a number in running text.
 _MAX_MISSING = 5
@@ -417,6 +417,20 @@ class _Parser:
             self.stack.append(_Node(marker.kind, marker.value, marker.ordinal, indent, heading))
             return True
         before = self._line_before(at)
+        if (
+            marker.ordinal == 1
+            and self.stack
+            and self.stack[0].lead_in
+            and all(n.kind != marker.kind for n in self.stack)
+            and not before.endswith(":")
+            and self._blank_before(at)
+            and (at is None or at + 1 >= len(self.lines) or not self.lines[at + 1].strip())
+            and self._titled(marker, at)
+        ):
+            # a titled clause standing alone ("1. DEFINITIONS") after a list that a sentence of
+            # unnumbered text introduced ("... the three rights below: (i) ... (iii) ...") opens the
+            # numbered body: such a list is flat, its items have no titled sub-clauses
+            self.stack = []
         if marker.kind == "path":
             # "V.1" is a part of the open top-level clause V: a path under any other is plain text
             if not self.stack or self.stack[0].value != marker.head:
@@ -624,9 +638,25 @@ class _Parser:
         sibling = self._find_sibling(marker.kind, None)
         if sibling is not None and sibling.ordinal + 1 == marker.ordinal:
             return True
-        # the first item of a list that an item introduces ("b) its license agreement:" / "i) ..."),
-        # not "(1) assert ..." after a sentence of prose ending in ":"
-        return marker.ordinal == 1 and before.endswith(":") and self.parse_marker(before) is not None
+        # the first item of a list that an item introduces ("b) its license agreement:" / "i) ..."), or
+        # one whose second item starts a line of its own too ("... will\nterminate:\n(a) automatically
+        # ...\n(b) immediately ..."), not "(1) assert ... (2) offer ..." inline after prose ending in ":"
+        return (
+            marker.ordinal == 1
+            and before.endswith(":")
+            and (self.parse_marker(before) is not None or self._second_item_starts_line(marker, at))
+        )
+
+    def _second_item_starts_line(self, marker: _Marker, at: int) -> bool:
+        """Whether item 2 of ``marker``'s list starts one of the next lines of the same paragraph."""
+        for j in range(at + 1, min(at + 16, len(self.lines))):
+            plain = _plain(self.lines[j].strip())
+            if not plain:
+                return False
+            later = self.parse_marker(plain)
+            if later is not None and later.kind == marker.kind and later.ordinal == 2:
+                return True
+        return False
 
     def close_lists(self, indent: int) -> bool:
         """A paragraph that is no item, at or left of the open items, closes the lists introduced by a

@@ -809,3 +809,47 @@ def test_a_marker_alone_on_its_line_is_an_item(splitter):
     assert at(clauses, "b.\n").section == "2(b)"
     # "Exhibit\nA." ends a sentence: a letter alone on a wrapped line is no item where no list is open
     assert not any(c.section and c.section.startswith("3(") for c in clauses)
+
+
+# -- a flat list in a preamble, then the numbered body; a list after a wrapped lead-in -----------------
+
+PREAMBLE_LIST = """\
+This Agreement sets out the terms under which the Customer may use the Software.
+
+Under this Agreement, the Customer has bought one of the following kinds of licence:
+(i) A perpetual licence, valid without a time limit;
+(ii) A subscription licence, valid for the period paid for;
+(iii) An evaluation licence, valid for thirty days.
+
+1. DEFINITIONS
+
+"Software" means the computer programs delivered under this Agreement.
+
+2. GRANT
+
+2.1 Licence. The Licensor grants the Customer a licence to use the Software.
+
+3. TERMINATION
+
+3.1 Termination. This Agreement and the rights granted under it will
+terminate:
+(a) automatically if the Customer fails to comply with any of its terms and does not cure
+the failure within thirty days;
+(b) immediately if the Customer becomes insolvent; or
+(c) at the end of the period paid for.
+"""
+
+
+def test_a_titled_clause_after_a_list_in_unnumbered_text_opens_the_numbered_body(splitter):
+    clauses = split(splitter, PREAMBLE_LIST)
+    assert at(clauses, "1. DEFINITIONS").section == "1"  # not item (iii)'s sub-clause "iii(1)"
+    assert at(clauses, "2.1 Licence.").section == "2.1"
+
+
+def test_a_list_after_a_wrapped_lead_in_line_is_a_list(splitter):
+    # "(a)" right after "terminate:" (a lead-in sentence wrapped over two lines) opens a list when its
+    # "(b)" starts a line too; "(1) assert ... (2) offer ..." inline after prose stays text
+    clauses = split(splitter, PREAMBLE_LIST)
+    assert at(clauses, "(a) automatically").section == "3.1(a)"
+    assert at(clauses, "(b) immediately").section == "3.1(b)"
+    assert at(clauses, "(c) at the end").section == "3.1(c)"
