@@ -398,3 +398,35 @@ def test_a_licence_named_as_a_contrast_is_not_a_subject(retriever):
     )
     assert ans.verdict is not None and ans.verdict["value"] == "yes", ans.text.split("\n", 1)[0]
     assert "GPL-3.0-only" not in ans.verdict["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # imposing terms on recipients that the licence's own grant does not allow (GPL §6 / §10, LGPL §6)
+        ("When we convey our GPLv3 fork, may we add a clause that recipients may not redistribute it?", "no"),
+        (
+            "Our app uses an LGPL-3.0 library as a shared library. May our EULA ban reverse engineering?",
+            "no",
+        ),
+        # the customers of a hosted service receive no copy: only a modified AGPL program owes them source
+        (
+            "We run the unmodified AGPL server for our customers. Does that oblige us to offer source?",
+            "no",
+        ),
+        ("We run our modified AGPL server for paying customers. Do we have to offer them the source?", "yes"),
+        # production use under BUSL-1.1 needs the Additional Use Grant or a commercial licence
+        ("Can we use a BUSL-1.1 tool in production without buying a commercial licence?", "no"),
+        # ODbL share-alike reaches only what is publicly conveyed
+        (
+            "We merged an ODbL database with our data and use it within our company. Can it stay closed?",
+            "yes",
+        ),
+        # "closed-source" describing the asker's own app: the copyleft scope decides
+        ("May we dynamically link an LGPL-2.1 library into our closed-source desktop application?", "yes"),
+        ("May we statically link a GPL-2.0 library into our closed-source desktop application?", "no"),
+    ],
+)
+def test_situations_read_from_the_field_s_terms(retriever, question, value):
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]

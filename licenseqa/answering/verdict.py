@@ -309,6 +309,11 @@ def _say(facts: LicenceFacts, found: Sequence[ActivityFact], limit: int = 2) -> 
     return [VerdictSentence(f"Under {facts.doc_id}: {f.text}", f.cite) for f in found[:limit]]
 
 
+def _hosted_only(acts: Sequence[str]) -> bool:
+    """Whether the situation is a network service with no copy distributed."""
+    return "network-service" in acts and not ({"distribute-source", "distribute-binary"} & set(acts))
+
+
 def _one_licence(
     facts: LicenceFacts, asks: str, named: Sequence[str], acts: Sequence[str], own_work: bool
 ) -> tuple[str, list[VerdictSentence]] | None:
@@ -318,6 +323,11 @@ def _one_licence(
         for a in acts
         if a in facts.activities and facts.activities[a].effect != "not-addressed"
     ]
+    if asks != "permission" and _hosted_only(acts) and "network-service" in facts.activities:
+        # customers of a hosted service receive no copy: the conditions attached to selling copies are not
+        # what an obligation of that service turns on (GPL-3.0 / AGPL-3.0 §0: mere interaction through a
+        # network is not conveying); the network-service fact speaks for the service
+        decided = [f for f in decided if f.activity != "commercial-use"]
     if not decided:
         return None
     banned = [f for f in decided if f.effect == "not-allowed"]
@@ -360,7 +370,8 @@ def asks_about_own_work(text: str, vocabulary: Vocabulary) -> bool:
     """The asker's own, separate work is what the question asks to keep free: an own-work mention ("our own
     source files", "the rest of the application") four words or less before the avoid or obligation
     mention it is the subject of ("... stay proprietary", "... covered by"), or four words or less after
-    the avoid mention it is the object of ("without opening our own code")."""
+    the avoid mention it is the object of ("without opening our own code"), or one the avoid mention sits
+    in as its attribute ("our closed-source app")."""
     terms = {t.id: t for t in vocabulary.asks}
     own = terms["own-work"].find(text)
     if not own:
@@ -368,6 +379,8 @@ def asks_about_own_work(text: str, vocabulary: Vocabulary) -> bool:
     asks = [span for t in ("avoid", "obligation") for span in terms[t].find(text)]
     return any(
         (oe <= a and len(text[oe:a].split()) <= 4)
+        # the avoid mention describes the own work it sits in ("into our closed-source app")
+        or (os_ <= a and e <= oe)
         # an own-work mention in a clause of its own ("keep our changes secret if we ship the app") is not
         # the object of the avoid mention before it
         or (e <= os_ and len(text[e:os_].split()) <= 4 and not _CLAUSE_OPENERS & set(text[e:os_].split()))
