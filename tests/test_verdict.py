@@ -425,8 +425,56 @@ def test_a_licence_named_as_a_contrast_is_not_a_subject(retriever):
         # "closed-source" describing the asker's own app: the copyleft scope decides
         ("May we dynamically link an LGPL-2.1 library into our closed-source desktop application?", "yes"),
         ("May we statically link a GPL-2.0 library into our closed-source desktop application?", "no"),
+        # keeping our changes to copyleft files closed is avoiding the file's own copyleft (MPL-2.0 §3.2)
+        ("We ship MPL-2.0 files we patched inside our app. Can we keep our patches to them closed?", "no"),
+        # a restricted use of a source-available licence, with no redistribution at all (ELv2 Limitations)
+        (
+            "We run Elastic License 2.0 software on our own servers. May we disable the licence key check?",
+            "no",
+        ),
     ],
 )
 def test_situations_read_from_the_field_s_terms(retriever, question, value):
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("about 2 million monthly active users", 2e6),
+        ("120M monthly actives", 1.2e8),
+        ("1,500,000 MAU", 1.5e6),
+        ("3.5 billion users", 3.5e9),
+        ("Llama 3.1 70B for our users", None),  # a model size is no user count
+        ("Llama 2 for 5 users", 5.0),
+    ],
+)
+def test_a_stated_user_count_is_read(text, count):
+    from licenseqa.answering.verdict import stated_user_count
+
+    assert stated_user_count(text) == count
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        (
+            "With 3 million monthly active users, may we put Llama 3.1 in our paid app without a Meta deal?",
+            "yes",
+        ),
+        ("We have 900 million monthly active users. Do we need a licence from Meta to use Llama 2?", "yes"),
+        (
+            "Our service has 150 million monthly active users. Can we use Qwen under its standard licence?",
+            "no",
+        ),
+        # another act keeps its own conditions whatever the user count
+        (
+            "We have 2 million monthly active users. Can we use Llama 2 outputs to train a competing LLM?",
+            "no",
+        ),
+    ],
+)
+def test_a_stated_user_count_is_weighed_against_the_threshold(retriever, question, value):
     ans = answer(question, retriever)
     assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]

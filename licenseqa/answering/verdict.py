@@ -309,6 +309,57 @@ def _say(facts: LicenceFacts, found: Sequence[ActivityFact], limit: int = 2) -> 
     return [VerdictSentence(f"Under {facts.doc_id}: {f.text}", f.cite) for f in found[:limit]]
 
 
+# a stated user count: a number (digit groups as normalise leaves them, "1 500 000"; "2 million", "120m",
+# "3.5 billion") followed within three words by the users it counts ("monthly active users", "MAU")
+_USER_COUNT_RE = re.compile(
+    r"(?<![\d.])(\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|k|m|mn|b|bn)?\b"
+    r"(?: (?!(?:for|to|of|with|and|our|their|the|a|an|in|on|by|from)\b)[a-z]+){0,2}?"
+    r" (?:monthly active users|monthly actives|monthly users|active users|maus?|users)\b"
+)
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "b": 1e9, "bn": 1e9}
+
+
+def stated_user_count(question: str) -> float | None:
+    """The user count a question states ("about 2 million monthly active users" -> 2e6), or None.
+
+    Shapes: "1,500,000 MAU", "2 million monthly active users", "120M monthly actives", "3.5 billion users";
+    at most two words between the number and the users, no digits or function words among them ("Llama 2
+    for 5 users" counts 5; "Llama 3.1 70B for our users" states no count)."""
+    m = _USER_COUNT_RE.search(normalise(question))
+    if m is None:
+        return None
+    digits, scale = m.group(1), m.group(2)
+    return float(digits.replace(" ", "")) * _SCALE.get(scale or "", 1.0)
+
+
+def _by_user_count(facts: LicenceFacts, question: str, asks: str) -> tuple[str, list[VerdictSentence]] | None:
+    """A question that states its user count, under a licence whose threshold is a number (the facts'
+    ``terms.threshold.value``, e.g. Llama 3.1 §2: more than 700 million monthly active users need Meta's
+    licence): at or below the threshold the separate licence is not needed, above it it is. Permission
+    ("can we use it without a deal?") is yes below and no above; an obligation question ("do we need a
+    licence from Meta?") the other way round."""
+    term = facts.terms.get("threshold")
+    if term is None or not term.addressed or not isinstance(term.value, int | float) or not term.cite:
+        return None
+    count = stated_user_count(question)
+    if count is None:
+        return None
+    above = count > float(term.value)
+    value = ("yes" if above else "no") if asks == "obligation" else ("no" if above else "yes")
+    side = "above" if above else "not above"
+    said = VerdictSentence(
+        f"Under {facts.doc_id}: {term.text} The {count:,.0f} users the question states are {side} that "
+        f"threshold ({float(term.value):,.0f}).",
+        term.cite,
+    )
+    return value, [said]
+
+
+_USE_ACTS = {"commercial-use", "user-thresholds", "internal-use", "network-service", "include-in-work"} | {
+    "distribute-binary"
+}
+
+
 def _hosted_only(acts: Sequence[str]) -> bool:
     """Whether the situation is a network service with no copy distributed."""
     return "network-service" in acts and not ({"distribute-source", "distribute-binary"} & set(acts))
@@ -525,6 +576,22 @@ def _decide(
         acts = described_situation(analysis, vocabulary)
     # "can we ...?" and "can we ... without the AI label?" ask whether a use is permitted (rule 6)
     uses = restricted_uses_in(normalise(analysis.question), vocabulary) if asks != "obligation" else ()
+    # the threshold governs the right to use the model at all: it decides a question about using, serving
+    # or shipping it, not one about another act with its own conditions (training other models, outputs)
+    counted = [
+        (s.name, d, *got)
+        for s in subjects
+        for d in s.doc_ids
+        if set(acts) <= _USE_ACTS
+        and not uses
+        and d in book.facts
+        and (got := _by_user_count(book.facts[d], analysis.question, asks)) is not None
+    ]
+    if counted and len({c[2] for c in counted}) == 1:
+        # a stated user count against the licence's numeric threshold decides (see _by_user_count)
+        return Verdict(
+            counted[0][2], asks, tuple(x for c in counted[:2] for x in c[3]), (), ("user-thresholds",)
+        )
     if not acts and not uses:
         return None
     own_work = asks_about_own_work(" ".join(sentences), vocabulary)
