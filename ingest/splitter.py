@@ -29,7 +29,13 @@ How list levels open and close (issue 16, measured by ``python -m ingest.splitte
   a title like the outer clauses and the nested items have none.
 - A list introduced by ``:``, or whose items follow each other line by line, closes at the next
   paragraph that is no item (it belongs to the enclosing clause); an item with a title is a
-  clause, not a list item, and keeps its paragraphs.
+  clause, not a list item, and keeps its paragraphs. The next item of a list so closed, at its
+  indentation, reopens it (a paragraph between two items belongs to the one before); a decimal
+  (``2.2``) is a clause, never such an item. A bulleted paragraph left of every open list closes them.
+- A letter or Roman numeral alone on its line is an item (its text on the next line); the first item
+  after a lead-in line ending in ``:`` is one when that line is an item, or when item 2 starts a line
+  too. A titled clause standing alone (``1. DEFINITIONS``) after a flat list in unnumbered text opens
+  the numbered body.
 - Upper-case Roman numerals rank above Arabic numbers; ``V.1`` / ``V.B.2`` paths under an open
   top level ``V`` are labelled in the licence's own form (``V.1``, ``V(B)(2)``); letters and
   Roman numerals keep their case.
