@@ -231,7 +231,7 @@ class _Parser:
         # last ordinal of each top-level list, kept across unnumbered headings
         self.last_top: dict[str, int] = {}
         # the stack as it was before a paragraph closed its lists (close_lists): the next item of a
-        # closed list ("E." after a paragraph that ended item "D.") reopens it (see _resume)
+        # closed list ("E." after a paragraph that ended item "D.") reopens it (see _reopened)
         self.closed: list[_Node] | None = None
 
     # -- marker recognition -------------------------------------------------
@@ -394,10 +394,15 @@ class _Parser:
         ``at`` (the marker's line index) lets a gap or restart in the numbering open a sibling.
         """
         stack, closed = self.stack, self.closed
-        resumed = marker.kind not in ("section", "group", "annex") and self._resume(marker, indent)
+        reopened = None
+        if marker.kind not in ("section", "group", "annex"):
+            self.closed = None  # a closed list can be reopened only by the marker right after it
+            reopened = self._reopened(marker, indent, closed)
+            if reopened is not None:
+                self.stack = reopened
         if self._accept(marker, indent, at):
             return True
-        if resumed:
+        if reopened is not None:
             self.stack, self.closed = stack, closed  # a reopened list stays closed for plain text
         return False
 
@@ -681,17 +686,17 @@ class _Parser:
             self.closed = before
         return closed
 
-    def _resume(self, marker: _Marker, indent: int) -> bool:
-        """Reopen a list that a paragraph closed when ``marker`` is its next item at its indentation and
-        nothing was opened since: a paragraph between two items ("D. ..." / a wrapped paragraph of D /
-        "E. ...") belongs to the item before it and does not end the list."""
-        closed, self.closed = self.closed, None
+    def _reopened(self, marker: _Marker, indent: int, closed: list[_Node] | None) -> list[_Node] | None:
+        """The stack to reopen when ``marker`` is the next item, at its indentation, of a list that a
+        paragraph closed (``closed``: the stack before close_lists) and nothing was opened since; None
+        otherwise. A paragraph between two items ("D. ..." / a wrapped paragraph of D / "E. ...") belongs
+        to the item before it and does not end the list."""
         if closed is None or len(self.stack) >= len(closed):
-            return False
+            return None
         if any(a is not b for a, b in zip(self.stack, closed, strict=False)):
-            return False
+            return None
         if any(n.kind == marker.kind and n.ordinal + 1 == marker.ordinal for n in self.stack):
-            return False  # it also continues a list still open: the sibling rules of accept decide
+            return None  # it also continues a list still open: the sibling rules of accept decide
         for i in range(len(closed) - 1, len(self.stack) - 1, -1):
             node = closed[i]
             if (
@@ -701,9 +706,8 @@ class _Parser:
             ):
                 # a list with a paragraph between its items is not one a paragraph ends: its items
                 # keep the paragraphs after them
-                self.stack = [*closed[:i], replace(node, lead_in=False, tight=False)]
-                return True
-        return False
+                return [*closed[:i], replace(node, lead_in=False, tight=False)]
+        return None
 
     def _continues_top(self, marker: _Marker, at: int | None) -> bool:
         """A top-level marker after unnumbered text carries on the list it left (with a gap, too)."""
@@ -956,7 +960,7 @@ def _segments(lines: list[str], markdown: bool) -> list[_Segment]:
                 else:
                     break
             if popped:
-                parser.closed = hanging  # the next item of a list it closed reopens it (_Parser._resume)
+                parser.closed = hanging  # the next item of a list it closed reopens it (_Parser._reopened)
             # a paragraph after a list introduced by "...:" (or one item per line) that is no item
             # belongs to the enclosing clause ("You may add Your own ..." after 4(d); "7." after 6(d))
             if (

@@ -332,17 +332,15 @@ def stated_user_count(question: str) -> float | None:
     return float(digits.replace(" ", "")) * _SCALE.get(scale or "", 1.0)
 
 
-def _by_user_count(facts: LicenceFacts, question: str, asks: str) -> tuple[str, list[VerdictSentence]] | None:
-    """A question that states its user count, under a licence whose threshold is a number (the facts'
-    ``terms.threshold.value``, e.g. Llama 3.1 §2: more than 700 million monthly active users need Meta's
-    licence): at or below the threshold the separate licence is not needed, above it it is. Permission
+def _by_user_count(facts: LicenceFacts, count: float, asks: str) -> tuple[str, list[VerdictSentence]] | None:
+    """A question that states its user count (``count``, from :func:`stated_user_count`), under a licence
+    whose threshold is a number (the facts' ``terms.threshold.value``, e.g. Llama 3.1 §2: more than 700
+    million monthly active users need Meta's licence): at or below the threshold the separate licence is
+    not needed, above it it is. Permission
     ("can we use it without a deal?") is yes below and no above; an obligation question ("do we need a
     licence from Meta?") the other way round."""
     term = facts.terms.get("threshold")
     if term is None or not term.addressed or not isinstance(term.value, int | float) or not term.cite:
-        return None
-    count = stated_user_count(question)
-    if count is None:
         return None
     above = count > float(term.value)
     value = ("yes" if above else "no") if asks == "obligation" else ("no" if above else "yes")
@@ -355,9 +353,17 @@ def _by_user_count(facts: LicenceFacts, question: str, asks: str) -> tuple[str, 
     return value, [said]
 
 
-_USE_ACTS = {"commercial-use", "user-thresholds", "internal-use", "network-service", "include-in-work"} | {
-    "distribute-binary"
-}
+# the acts a user-count threshold governs: using, serving or shipping the model (see _decide)
+_USE_ACTS = frozenset(
+    {
+        "commercial-use",
+        "user-thresholds",
+        "internal-use",
+        "network-service",
+        "include-in-work",
+        "distribute-binary",
+    }
+)
 
 
 def _hosted_only(acts: Sequence[str]) -> bool:
@@ -578,14 +584,14 @@ def _decide(
     uses = restricted_uses_in(normalise(analysis.question), vocabulary) if asks != "obligation" else ()
     # the threshold governs the right to use the model at all: it decides a question about using, serving
     # or shipping it, not one about another act with its own conditions (training other models, outputs)
+    count = stated_user_count(analysis.question) if set(acts) <= _USE_ACTS and not uses else None
     counted = [
         (s.name, d, *got)
         for s in subjects
         for d in s.doc_ids
-        if set(acts) <= _USE_ACTS
-        and not uses
+        if count is not None
         and d in book.facts
-        and (got := _by_user_count(book.facts[d], analysis.question, asks)) is not None
+        and (got := _by_user_count(book.facts[d], count, asks)) is not None
     ]
     if counted and len({c[2] for c in counted}) == 1:
         # a stated user count against the licence's numeric threshold decides (see _by_user_count)
