@@ -164,6 +164,11 @@ def mit_raw():
             lambda d: d["activities"]["modify"].update(alternatives=["source"]),
             "alternatives must list some of its obligations",
         ),
+        # MIT's modify fact is allowed (no conditions): nothing binds only conveyed copies
+        (
+            lambda d: d["activities"]["modify"].update(on_conveying=True),
+            "on_conveying must be true or false, and true only for allowed-if",
+        ),
         (
             lambda d: d.update(secondary_licences={"licences": [], "condition": "If.", "cite": []}),
             "secondary_licences.licences must list facts ids",

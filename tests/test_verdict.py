@@ -440,6 +440,27 @@ def test_situations_read_from_the_field_s_terms(retriever, question, value):
 
 
 @pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # the conditions of selling copies (on_conveying) bind copies conveyed: none changes hands here
+        (
+            "Our consultancy uses a GPL-3.0 tool in-house for paid client work. Must we publish our patches?",
+            "no",
+        ),
+        (
+            "Our firm uses an LGPL-2.1 library only internally for commercial work. Must we release source?",
+            "no",
+        ),
+        # ... and they still bind when copies are sold
+        ("We sell a desktop app that bundles a GPL-2.0 library. Do we have to provide source code?", "yes"),
+    ],
+)
+def test_conditions_on_conveyed_copies_need_a_copy_to_change_hands(retriever, question, value):
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
     ("text", "count"),
     [
         ("about 2 million monthly active users", 2e6),
@@ -478,3 +499,41 @@ def test_a_stated_user_count_is_read(text, count):
 def test_a_stated_user_count_is_weighed_against_the_threshold(retriever, question, value):
     ans = answer(question, retriever)
     assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # the described situation lacks what an obligation requires; the asked sentence points back at it
+        (
+            "We ship a DLL under the zlib licence with no licence file beside it. Can we ship it that way?",
+            "yes",
+        ),
+        (
+            "The BSD-2-Clause parser we vendor had its copyright notice stripped. May we ship it like this?",
+            "no",
+        ),
+        # a licence named as the standard of comparison is not a subject
+        ("Does the MIT licence grant us a patent licence the way Apache-2.0 does?", None),
+        ("Does CC0 license the affirmer's patents to us, like Apache-2.0 does?", "no"),
+        # dropping an obligation while combining is decided by the licence that imposes it, not by OSADL
+        ("We combine Apache-2.0 code into our GPL-3.0 project. May we drop its NOTICE attributions?", "no"),
+        # the field's words for the obligations
+        (
+            "We run a GPL-2.0 analytics server for our SaaS. Does that mean we must open source our SaaS?",
+            "no",
+        ),
+        (
+            "We ship our product with a GPL-2.0 JDK under the Classpath exception. Must our product go GPL?",
+            "no",
+        ),
+        ("Can we run a BUSL-1.1 database in production without signing an agreement with the vendor?", "no"),
+    ],
+)
+def test_lacking_standards_of_comparison_and_the_field_s_obligation_words(retriever, question, value):
+    ans = answer(question, retriever)
+    got = ans.verdict["value"] if ans.verdict is not None else None
+    if value is None:  # MIT says nothing about patents: its facts do not decide, Apache's must not either
+        assert got is None or "Apache" not in ans.verdict["text"], ans.text.split("\n", 1)[0]
+    else:
+        assert got == value, ans.text.split("\n", 1)[0]

@@ -168,6 +168,32 @@ def is_anaphoric(sentences: Sequence[str]) -> bool:
     return len(words) <= 8 and (bool(_DEMONSTRATIVE & set(words)) or len(words) <= 2)
 
 
+# words that state something is missing, right before what is missing ("no copyright header", "without
+# the licence text", "stripped of its notices")
+_LACKING = {"no", "without", "lacks", "lacking", "missing", "stripped", "removed", "dropped", "omitting"}
+# ... or right after it ("its copyright notice stripped", "the header was removed")
+_LACKING_AFTER = {"stripped", "removed", "missing", "dropped", "deleted", "gone"}
+
+
+# an asked sentence that points back at the situation described ("can we ship it like that?")
+_POINTS_BACK = re.compile(r"\b(?:like that|like this|that way|this way|as it is|as they are)\b")
+
+
+def lacked_obligations(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+    """The obligation ids whose mention in ``text`` (normalised) is stated as missing: a word of
+    ``_LACKING`` at most three words before it ("has no copyright header in it", "ships without a
+    licence file") or one of ``_LACKING_AFTER`` in the two words after it ("its notice stripped")."""
+    return tuple(
+        t.id
+        for t in vocabulary.obligations
+        if any(
+            _LACKING & set(text[max(0, a - 40) : a].split()[-3:])
+            or _LACKING_AFTER & set(text[e:].split()[:2])
+            for a, e in t.find(text)
+        )
+    )
+
+
 def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tuple[str, ...]]:
     """(``permission`` | ``obligation`` | ``avoid`` | ``sufficiency``, obligation ids named in the asked
     sentences)."""
@@ -301,7 +327,22 @@ def _in_situation(fact: ActivityFact, acts: Sequence[str]) -> ActivityFact:
     AGPL-3.0 §13 needs a modified version) are not triggered when that activity is not part of it."""
     if fact.requires and not set(fact.requires) <= set(acts) and fact.effect == "allowed-if":
         return replace(fact, effect="not-triggered", obligations=())
+    if fact.on_conveying and fact.effect == "allowed-if" and conveys_no_copy(acts):
+        return replace(fact, effect="not-triggered", obligations=())
     return fact
+
+
+# the distribution modes in which a copy changes hands (OSADL use cases "Source code delivery", "Binary
+# delivery") and the situations that state none does (OSADL "Network service"; internal use)
+_CONVEYING = frozenset({"distribute-source", "distribute-binary"})
+_NO_COPY = frozenset({"network-service", "internal-use"})
+
+
+def conveys_no_copy(acts: Sequence[str]) -> bool:
+    """Whether the situation states that no copy changes hands: a hosted service or internal use, with no
+    distribution mode beside it (GPL-3.0 §0: mere interaction through a computer network is not
+    conveying). A situation that says neither is not read as one."""
+    return bool(_NO_COPY & set(acts)) and not (_CONVEYING & set(acts))
 
 
 def _say(facts: LicenceFacts, found: Sequence[ActivityFact], limit: int = 2) -> list[VerdictSentence]:
@@ -366,11 +407,6 @@ _USE_ACTS = frozenset(
 )
 
 
-def _hosted_only(acts: Sequence[str]) -> bool:
-    """Whether the situation is a network service with no copy distributed."""
-    return "network-service" in acts and not ({"distribute-source", "distribute-binary"} & set(acts))
-
-
 def _one_licence(
     facts: LicenceFacts, asks: str, named: Sequence[str], acts: Sequence[str], own_work: bool
 ) -> tuple[str, list[VerdictSentence]] | None:
@@ -380,11 +416,11 @@ def _one_licence(
         for a in acts
         if a in facts.activities and facts.activities[a].effect != "not-addressed"
     ]
-    if asks != "permission" and _hosted_only(acts) and "network-service" in facts.activities:
-        # customers of a hosted service receive no copy: the conditions attached to selling copies are not
-        # what an obligation of that service turns on (GPL-3.0 / AGPL-3.0 §0: mere interaction through a
-        # network is not conveying); the network-service fact speaks for the service
-        decided = [f for f in decided if f.activity != "commercial-use"]
+    if conveys_no_copy(acts):
+        # no copy changes hands: the facts that bind only conveyed copies (on_conveying, e.g. the
+        # conditions of selling copies, GPL-3.0 §4) are not triggered and say nothing about the hosted
+        # service or the internal use, whose own facts speak for the situation
+        decided = [f for f in decided if not f.on_conveying] or decided
     if not decided:
         return None
     banned = [f for f in decided if f.effect == "not-allowed"]
@@ -548,6 +584,12 @@ def _decide(
         sentences = [remove_spans(x, turning.find(x)) for x in sentences]
     breaks = turning is not None
     asks, named = read_asks(sentences, vocabulary)
+    if asks == "permission" and not named and (is_anaphoric(sentences) or _POINTS_BACK.search(joined)):
+        # "The minified file has no copyright header. Can we ship it like that?": the described situation
+        # lacks what an obligation requires, so the question asks whether that obligation may be avoided
+        lacking = lacked_obligations(normalise(analysis.question), vocabulary)
+        if lacking:
+            asks, named = "avoid", lacking
     warranty = _licensor_warranty(analysis, book, vocabulary, sentences)
     if warranty is not None:
         return warranty
@@ -566,7 +608,17 @@ def _decide(
     # obligation), not the compatibility of the two in a combined work, whose direction the check would
     # have to guess (issue 13, failure kind 3)
     target = _relicensing_target(analysis, sentences)
-    if analysis.combinations and compatibility and asks != "obligation" and distinct and target is None:
+    # dropping an obligation in the combination ("mix it in and drop the MIT licence text?") is not a
+    # question of compatibility: the facts of the licence that imposes the obligation decide it
+    drops = asks == "avoid" and bool(set(named) - {"same-licence", "source"})
+    if (
+        analysis.combinations
+        and compatibility
+        and asks != "obligation"
+        and distinct
+        and target is None
+        and not drops
+    ):
         compat = _from_compat(compatibility, asks, named, book)
         # its sentences state compatibility ("X code inside a Y work: No"), which stays as OSADL says it
         return _turned_round(compat, sentences=False) if breaks and compat is not None else compat
@@ -660,11 +712,28 @@ _TURN = {"yes": "no", "no": "yes"}
 _CONTRAST = {"unlike", "opposed", "contrast", "compared", "versus"}
 
 
+# "..., like Apache does?" / "the way the GPL does": a licence named as the standard of comparison
+_STANDARD_VERBS = {"does", "do", "did", "has", "have", "gives", "offers", "grants", "requires"}
+
+
+def _is_standard(text: str, start: int) -> bool:
+    """Whether the mention at ``start`` is the standard a question compares against: "like" or "the way"
+    right before it and a verb standing for the question's own within three words after it."""
+    before = text[:start].split()[-2:]
+    if before[-1:] != ["like"] and before != ["the", "way"]:
+        return False
+    return bool(_STANDARD_VERBS & set(text[start:].split()[1:4]))
+
+
 def not_contrasted(analysis: Analysis) -> list[Subject]:
     """The subjects the question asks about: a licence named only as a contrast ("Unlike Llama 2, does the
     Qwen licence ...?", "as opposed to the GPL") is left out, unless nothing else is named."""
     text = normalise(analysis.question)
-    contrasted = {d for start, d in analysis.mentions if _CONTRAST & set(text[:start].split()[-3:])}
+    contrasted = {
+        d
+        for start, d in analysis.mentions
+        if _CONTRAST & set(text[:start].split()[-3:]) or _is_standard(text, start)
+    }
     kept = [s for s in analysis.subjects if not set(s.doc_ids) <= contrasted]
     return kept or list(analysis.subjects)
 

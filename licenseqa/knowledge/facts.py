@@ -19,6 +19,9 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
                                    #   of the situation too (AGPL-3.0 §13: a modified version)
         alternatives: [source]     # optional, a subset of obligations: met by one of several options the
                                    #   clause offers, one of which avoids it (Artistic-2.0 §4 "at least ONE")
+        on_conveying: true         # optional: the obligations attach to copies conveyed (sold, shipped);
+                                   #   a situation that states no copy changes hands (a hosted service,
+                                   #   internal use) does not trigger them (GPL-3.0 §0, §4: selling copies)
         cite:                      # one or more; none only for not-addressed
           - section: "4(a)"        # the clause's section label as the splitter gives it, null if unnumbered
             phrase: "give any other recipients of the Work"   # occurs in that clause
@@ -132,6 +135,7 @@ class ActivityFact:
     cite: tuple[FactCitation, ...] = ()
     requires: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()  # obligations an option of the clause avoids (schema above)
+    on_conveying: bool = False  # the obligations attach to copies conveyed (schema above)
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,7 @@ class LicenceFacts:
                     "obligations": list(f.obligations),
                     "requires": list(f.requires),
                     "alternatives": list(f.alternatives),
+                    "on_conveying": f.on_conveying,
                     "cite": [_cite_dict(c) for c in f.cite],
                 }
                 for a, f in self.activities.items()
@@ -313,9 +318,11 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             "cite",
             "requires",
             "alternatives",
+            "on_conveying",
         }:
             problems.append(
-                f"{w} must be a mapping of effect, text, obligations, requires, alternatives, cite."
+                f"{w} must be a mapping of effect, text, obligations, requires, alternatives, "
+                "on_conveying, cite."
             )
             continue
         effect = raw.get("effect")
@@ -336,6 +343,10 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         if not isinstance(alternatives, list) or set(alternatives) - set(obligations):
             problems.append(f"{w}.alternatives must list some of its obligations.")
             alternatives = []
+        on_conveying = raw.get("on_conveying", False)
+        if not isinstance(on_conveying, bool) or (on_conveying and effect != "allowed-if"):
+            problems.append(f"{w}.on_conveying must be true or false, and true only for allowed-if.")
+            on_conveying = False
         cites = _cites(raw.get("cite"), w, doc_id, problems)
         if effect != "not-addressed" and not cites:
             problems.append(f"{w}: effect {effect} needs at least one citation.")
@@ -349,6 +360,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             cites,
             tuple(requires),
             tuple(alternatives),
+            on_conveying,
         )
     terms: dict[str, TermFact] = {}
     raw_terms = data.get("terms") or {}
