@@ -82,6 +82,10 @@ def test_family_names_cover_every_version(detector):
         ("We link zlib into our game. Its license asks for an acknowledgment: required?", ["Zlib"]),
         ("Is the zlib licence compatible with GPL-2.0?", ["Zlib", "GPL-2.0-only"]),
         ("We compress assets with zlib at build time.", []),
+        ("We compress assets with Zlib at build time.", []),
+        # a licence name that is no English word, capitalised inside a sentence, is the licence
+        ("We vendor snippets released under the Unlicense. Any notices?", ["Unlicense"]),
+        ("Is Unlicense code fine to copy?", ["Unlicense"]),
         # a name that is also an ordinary word needs the licence word itself, not "its licence"
         ("Our tool is written in Python. Its license is our EULA.", []),
         ("Does the Python license require a copyright notice?", ["PSF-2.0", "Python-2.0"]),

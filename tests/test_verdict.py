@@ -537,3 +537,29 @@ def test_lacking_standards_of_comparison_and_the_field_s_obligation_words(retrie
         assert got is None or "Apache" not in ans.verdict["text"], ans.text.split("\n", 1)[0]
     else:
         assert got == value, ans.text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # two yes/no questions joined by "or" / ", and": the first is the one a yes or no answers
+        (
+            "Can we ship the MPL-2.0 files in our app, or does that make our whole app MPL?",
+            "can we ship the mpl 2.0 files in our app",
+        ),
+        ("Is the ISC licence fine for our SDK or is there a catch?", "is the isc licence fine for our sdk"),
+        ("Is that allowed, and do we need to credit the authors?", "is that allowed"),
+        # one question with "or" between two objects is not split
+        ("Can we use MIT or BSD code here?", "can we use mit or bsd code here"),
+    ],
+)
+def test_the_first_of_two_joined_yes_no_questions_is_the_one_asked(question, sentence):
+    from licenseqa.answering.verdict import asked_sentences
+
+    assert asked_sentences(question) == [sentence]
+
+
+def test_a_licence_named_as_what_we_do_elsewhere_is_not_a_subject(retriever):
+    q = "We bundle Unlicense snippets in our app. Must we show their notices the way we do for the MIT ones?"
+    ans = answer(q, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == "no", ans.text.split("\n", 1)[0]

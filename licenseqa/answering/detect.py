@@ -21,6 +21,8 @@ from licenseqa.knowledge.vocabulary import Vocabulary, normalise_text
 # names that need "license" after them to count; and short names accepted when typed in capitals
 _NEEDS_LICENSE_WORD = {"json", "rail", "postgresql", "python", "unicode"}
 _AMBIGUOUS = {"isc", "zlib", "mit", "unlicense", *_NEEDS_LICENSE_WORD}
+# licence names that are also the name of a program: capitalised, they still name the program ("Zlib")
+_ALSO_A_PROGRAM = {"zlib"}
 
 
 normalise = normalise_text  # one normalisation for questions, names and vocabulary phrases
@@ -203,11 +205,16 @@ def remove_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def _looks_like_licence_context(question: str, phrase: str) -> bool:
-    """``MIT``/``ISC`` typed in capitals, or the name spoken of as a licence (:func:`_speaks_of_its_licence`).
+    """``MIT``/``ISC`` typed in capitals, ``Unlicense`` capitalised inside a sentence, or the name spoken
+    of as a licence (:func:`_speaks_of_its_licence`).
     Names that are also ordinary words or programs (``_NEEDS_LICENSE_WORD``: "Python", "JSON") need the
     licence word after them or a possessive ("Python's licence"), not an "its licence" later on."""
     if phrase not in _NEEDS_LICENSE_WORD and re.search(rf"\b{re.escape(phrase.upper())}\b", question):
         return True
+    if phrase not in _NEEDS_LICENSE_WORD | _ALSO_A_PROGRAM and re.search(
+        rf"(?<![.?!]\s)(?<!^)\b{re.escape(phrase.capitalize())}\b", question.strip()
+    ):
+        return True  # a proper name inside a sentence ("snippets under the Unlicense", "uses Zlib code")
     return _speaks_of_its_licence(question, phrase, anaphora=phrase not in _NEEDS_LICENSE_WORD)
 
 

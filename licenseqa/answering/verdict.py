@@ -129,10 +129,22 @@ def _raw_asked(question: str) -> list[str]:
     return parts or [text]
 
 
+# "Is that fine under X, or does Y need a separate licence?", "Is that allowed, and do we need to do
+# anything extra?": a second yes/no question joined by "or" (or by ", and")
+_SECOND_ALTERNATIVE = re.compile(
+    r"(?:,\s*(?:or|and)|\s+or)\s+(?:(?:should|must|do|does|is|are|will|would|can|could|did|has|have)\s+"
+    r"\w+\b|am\s+i\b)",
+    re.IGNORECASE,
+)
+
+
 def asked_sentences(question: str) -> list[str]:
     """The normalised sentences that end with "?" (the whole question when none does); "e.g." and the like
-    do not end a sentence."""
-    return [normalise(p) for p in _raw_asked(question)]
+    do not end a sentence. Of two yes/no questions joined by "or" ("Can we publish the tiles under our
+    own licence, or does ODbL force them to be ODbL?") or ", and" ("Is that allowed, and do we need to do
+    anything extra?") the first is the one asked: a yes or no answers it; the second names the
+    alternative the asker fears or asks what follows, which the quoted clauses answer."""
+    return [normalise(_SECOND_ALTERNATIVE.split(p, maxsplit=1)[0]) for p in _raw_asked(question)]
 
 
 def _yes_no_leading() -> frozenset[str]:
@@ -714,11 +726,14 @@ _CONTRAST = {"unlike", "opposed", "contrast", "compared", "versus"}
 
 # "..., like Apache does?" / "the way the GPL does": a licence named as the standard of comparison
 _STANDARD_VERBS = {"does", "do", "did", "has", "have", "gives", "offers", "grants", "requires"}
+_STANDARD_BEFORE = re.compile(r"\b(?:like|the way|as) (?:we|you|they|one) (?:do|did|would) (?:\w+ ){0,2}$")
 
 
 def _is_standard(text: str, start: int) -> bool:
     """Whether the mention at ``start`` is the standard a question compares against: "like" or "the way"
     right before it and a verb standing for the question's own within three words after it."""
+    if _STANDARD_BEFORE.search(text[max(0, start - 40) : start]):
+        return True  # "the way we do for the CC BY ones", "like we do for MIT packages"
     before = text[:start].split()[-2:]
     if before[-1:] != ["like"] and before != ["the", "way"]:
         return False
