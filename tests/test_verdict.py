@@ -563,3 +563,22 @@ def test_a_licence_named_as_what_we_do_elsewhere_is_not_a_subject(retriever):
     q = "We bundle Unlicense snippets in our app. Must we show their notices the way we do for the MIT ones?"
     ans = answer(q, retriever)
     assert ans.verdict is not None and ans.verdict["value"] == "no", ans.text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # Installation Information binds only for a User Product (GPL-3.0 §6): 'scoped' in the facts
+        (
+            "Our GPL-3.0 firmware goes into lab equipment we sell. Must we give buyers our signing keys?",
+            "conditional",
+        ),
+        # MPL-2.0 code goes into a GPL work as a Secondary License unless marked with Exhibit B (§3.3, §1.5)
+        ("Can we ship MPL-2.0 files inside our GPL-2.0 program?", "conditional"),
+    ],
+)
+def test_obligations_scoped_to_a_narrower_case_and_conditions_of_the_subordinate_licence(
+    retriever, question, value
+):
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]

@@ -453,9 +453,12 @@ def _one_licence(
             tuple(c for f in decided[:1] for c in f.cite),
         )
         return ("yes" if asks == "avoid" else "no"), [scope, *_say(facts, decided)[:1]]
-    if carrying and all(set(f.obligations) & set(named) <= set(f.alternatives) for f in carrying):
+    if carrying and all(
+        set(f.obligations) & set(named) <= set(f.alternatives) | set(f.scoped) for f in carrying
+    ):
         # the clause meets the obligation asked about by one of several options, one of which avoids it
-        # (Artistic-2.0 §4 "at least ONE of the following"): whether it binds depends on the option taken
+        # (Artistic-2.0 §4 "at least ONE of the following"), or binds it only in a narrower case it defines
+        # (GPL-3.0 §6: Installation Information for a User Product): whether it binds depends on the case
         return "conditional", _say(facts, carrying)
     if asks == "obligation":
         if carrying:
@@ -837,14 +840,16 @@ def _from_compat(
             for x in c.get("citations", [])
             if x.get("doc_id")
         )
-        secondary = _secondary_route(c, book) if value == "no" else None
+        secondary = _secondary_route(c, book) if value in ("no", "yes") else None
         if secondary is not None:
             # the subordinate licence itself names the leading one as a licence its code may go out under,
-            # on a condition (EPL-2.0's Secondary Licenses): the combination depends on that condition
+            # on a condition (EPL-2.0's Secondary Licenses, which need the Exhibit A notice; MPL-2.0's,
+            # which the Exhibit B notice takes away): the combination depends on that condition
             value = "conditional"
+            matrix = "without that condition: No" if c["verdict"] == "No" else f"{c['verdict']}"
             text = (
                 f"{c['subordinate']} code inside a {c['leading']} work: only on a condition of "
-                f"{c['subordinate']} itself. {secondary.condition} (OSADL, without that condition: No.)"
+                f"{c['subordinate']} itself. {secondary.condition} (OSADL: {matrix}.)"
             )
             cites = secondary.cite + cites
         values.append(value)

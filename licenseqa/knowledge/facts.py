@@ -19,6 +19,9 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
                                    #   of the situation too (AGPL-3.0 §13: a modified version)
         alternatives: [source]     # optional, a subset of obligations: met by one of several options the
                                    #   clause offers, one of which avoids it (Artistic-2.0 §4 "at least ONE")
+        scoped: [install-info]     # optional, a subset of obligations: they bind only in a narrower case
+                                   #   the clause defines (GPL-3.0 §6: Installation Information only for a
+                                   #   User Product), so a question about them alone is conditional
         on_conveying: true         # optional: the obligations attach to copies conveyed (sold, shipped);
                                    #   a situation that states no copy changes hands (a hosted service,
                                    #   internal use) does not trigger them (GPL-3.0 §0, §4: selling copies)
@@ -136,6 +139,7 @@ class ActivityFact:
     requires: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()  # obligations an option of the clause avoids (schema above)
     on_conveying: bool = False  # the obligations attach to copies conveyed (schema above)
+    scoped: tuple[str, ...] = ()  # obligations that bind only in a narrower case (schema above)
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,7 @@ class LicenceFacts:
                     "requires": list(f.requires),
                     "alternatives": list(f.alternatives),
                     "on_conveying": f.on_conveying,
+                    "scoped": list(f.scoped),
                     "cite": [_cite_dict(c) for c in f.cite],
                 }
                 for a, f in self.activities.items()
@@ -319,10 +324,11 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             "requires",
             "alternatives",
             "on_conveying",
+            "scoped",
         }:
             problems.append(
                 f"{w} must be a mapping of effect, text, obligations, requires, alternatives, "
-                "on_conveying, cite."
+                "on_conveying, scoped, cite."
             )
             continue
         effect = raw.get("effect")
@@ -343,6 +349,10 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         if not isinstance(alternatives, list) or set(alternatives) - set(obligations):
             problems.append(f"{w}.alternatives must list some of its obligations.")
             alternatives = []
+        scoped = raw.get("scoped") or []
+        if not isinstance(scoped, list) or set(scoped) - set(obligations):
+            problems.append(f"{w}.scoped must list some of its obligations.")
+            scoped = []
         on_conveying = raw.get("on_conveying", False)
         if not isinstance(on_conveying, bool) or (on_conveying and effect != "allowed-if"):
             problems.append(f"{w}.on_conveying must be true or false, and true only for allowed-if.")
@@ -361,6 +371,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             tuple(requires),
             tuple(alternatives),
             on_conveying,
+            tuple(scoped),
         )
     terms: dict[str, TermFact] = {}
     raw_terms = data.get("terms") or {}
