@@ -307,12 +307,29 @@ def test_verdicts_on_our_own_set(retriever):
 
 
 def test_verdicts_on_dev2_do_not_regress(retriever):
-    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.686, wrong 0.010); the
+    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.696, wrong 0.010); the
     issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, DEV2)
     assert v["questions"] == 102
-    assert v["accuracy"] >= 0.686, v
+    assert v["accuracy"] >= 0.696, v
     assert v["wrong_rate"] <= 0.01, v
+
+
+@pytest.mark.parametrize(
+    ("name", "questions", "accuracy", "wrong"),
+    [
+        # paraphrased from public threads (eval/README.md); software was used to find failure kinds,
+        # models and mixed only to confirm; floors at the figures measured 2026-12-03
+        ("threads-software.jsonl", 27, 0.629, 0.149),
+        ("threads-models.jsonl", 26, 0.346, 0.116),
+        ("threads-mixed.jsonl", 28, 0.428, 0.108),
+    ],
+)
+def test_verdicts_on_questions_from_public_threads(retriever, name, questions, accuracy, wrong):
+    v = _verdicts(retriever, OWN.parent / name)
+    assert v["questions"] == questions
+    assert v["accuracy"] >= accuracy, v
+    assert v["wrong_rate"] <= wrong, v
 
 
 @pytest.mark.parametrize(
