@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from licenseqa.answering.library import LibraryNames
 
 _NEGATION = {"not", "never", "no", "t", "nothing", "without", "nor", "neither", "nobody", "none"}
+_AUXILIARIES = {"can", "could", "may", "might", "must", "should", "shall", "will", "would", "do", "does"}
+_SUBJECTS = {"we", "i", "you", "they", "it", "our", "us"}
 _NAME_RE = re.compile(
     r"((?:[A-Z][\w.+&']*[ -]){1,6}?)(?:Licen[cs]e|Terms of Use|Terms)\b"
     r"(?:[ -]+(?:v(?:ersion)?\s*)?(\d{1,2}(?:\.\d+)*)\b)?"
@@ -384,6 +386,10 @@ def _clause_before(text: str) -> list[str]:
     for i in range(len(words) - 1, -1, -1):
         if words[i] in _CONJUNCTIONS:
             return words[i + 1 :]
+        if words[i] in _AUXILIARIES and words[i + 1 : i + 2] and words[i + 1] in _SUBJECTS:
+            # "if we don't touch it, can we ship ...": a question starts its own clause (normalising drops
+            # the comma before it), so the negation before it does not reach the mention
+            return words[i:]
     return words
 
 

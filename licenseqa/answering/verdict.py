@@ -489,6 +489,8 @@ def asks_about_own_work(text: str, vocabulary: Vocabulary) -> bool:
         (oe <= a and len(text[oe:a].split()) <= 4)
         # the avoid mention describes the own work it sits in ("into our closed-source app")
         or (os_ <= a and e <= oe)
+        # ... or holds it as its object ("keep our firmware closed")
+        or (a <= os_ and oe <= e)
         # an own-work mention in a clause of its own ("keep our changes secret if we ship the app") is not
         # the object of the avoid mention before it
         or (e <= os_ and len(text[e:os_].split()) <= 4 and not _CLAUSE_OPENERS & set(text[e:os_].split()))
@@ -626,8 +628,11 @@ def _decide(
     # dropping an obligation in the combination ("mix it in and drop the MIT licence text?") is not a
     # question of compatibility: the facts of the licence that imposes the obligation decide it
     drops = asks == "avoid" and bool(set(named) - {"same-licence", "source"})
+    # a licence named only as a contrast or as a mistaken identification is no party to a combination
+    asked_ids = {d for s in not_contrasted(analysis) for d in s.doc_ids}
     if (
         analysis.combinations
+        and all(lead in asked_ids and sub in asked_ids for lead, sub in analysis.combinations)
         and compatibility
         and asks != "obligation"
         and distinct
@@ -725,11 +730,22 @@ def _decide(
 
 _TURN = {"yes": "no", "no": "yes"}
 _CONTRAST = {"unlike", "opposed", "contrast", "compared", "versus"}
+# "a teammate thinks that's the Business Source License": a licence someone mistook the named one for
+_MISTAKEN = {"thinks", "thought", "confused", "confuses", "mistook", "mistaken", "misread", "mixed"}
 
 
 # "..., like Apache does?" / "the way the GPL does": a licence named as the standard of comparison
 _STANDARD_VERBS = {"does", "do", "did", "has", "have", "gives", "offers", "grants", "requires"}
 _STANDARD_BEFORE = re.compile(r"\b(?:like|the way|as) (?:we|you|they|one) (?:do|did|would) (?:\w+ ){0,2}$")
+
+
+def _is_mistaken(text: str, start: int) -> bool:
+    """Whether the mention at ``start`` is what someone took the named licence for: a word of ``_MISTAKEN``
+    and then a copula in the eight words before it ("thinks that's the Business Source License", "thought
+    the header was the Business Source License")."""
+    words = text[:start].split()[-8:]
+    at = [i for i, w in enumerate(words) if w in _MISTAKEN]
+    return bool(at) and bool({"is", "s", "was", "are", "were", "means"} & set(words[at[-1] + 1 :]))
 
 
 def _is_standard(text: str, start: int) -> bool:
@@ -745,12 +761,16 @@ def _is_standard(text: str, start: int) -> bool:
 
 def not_contrasted(analysis: Analysis) -> list[Subject]:
     """The subjects the question asks about: a licence named only as a contrast ("Unlike Llama 2, does the
-    Qwen licence ...?", "as opposed to the GPL") is left out, unless nothing else is named."""
+    Qwen licence ...?", "as opposed to the GPL"), as the standard of comparison ("like Apache does") or as
+    a mistaken identification ("a teammate thinks that's the Business Source License") is left out,
+    unless nothing else is named."""
     text = normalise(analysis.question)
     contrasted = {
         d
         for start, d in analysis.mentions
-        if _CONTRAST & set(text[:start].split()[-3:]) or _is_standard(text, start)
+        if _CONTRAST & set(text[:start].split()[-3:])
+        or _is_mistaken(text, start)
+        or _is_standard(text, start)
     }
     kept = [s for s in analysis.subjects if not set(s.doc_ids) <= contrasted]
     return kept or list(analysis.subjects)
