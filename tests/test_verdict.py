@@ -321,8 +321,8 @@ def test_verdicts_on_dev2_do_not_regress(retriever):
         # paraphrased from public threads (eval/README.md); floors at the figures measured 2026-12-03;
         # threads-confirm was only measured, the others were read to find failure kinds
         ("threads-software.jsonl", 27, 0.629, 0.149),
-        ("threads-models.jsonl", 26, 0.346, 0.116),
-        ("threads-mixed.jsonl", 28, 0.499, 0.108),
+        ("threads-models.jsonl", 26, 0.384, 0.116),
+        ("threads-mixed.jsonl", 28, 0.535, 0.072),
         ("threads-confirm.jsonl", 28, 0.463, 0.143),
     ],
 )
@@ -620,5 +620,19 @@ def test_obligations_scoped_to_a_narrower_case_and_conditions_of_the_subordinate
     ],
 )
 def test_negation_scope_own_work_nouns_and_mistaken_identities(retriever, question, value):
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # bypassing a safety guardrail ends the rights (NVIDIA Open Model License, restricted use)
+        ("May we turn off the safety guardrails of a model under the NVIDIA Open Model License?", "no"),
+        # ... adding one of our own is no such use
+        ("Can we fine-tune a model under the NVIDIA Open Model License for our chatbot?", "yes"),
+    ],
+)
+def test_bypassing_a_safety_guardrail_is_a_restricted_use(retriever, question, value):
     ans = answer(question, retriever)
     assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
