@@ -43,6 +43,19 @@ each resting on the cited facts, never on the wording of one example:
    commercial licence: are the versions we run still covered?", the vocabulary's ``upstream-change`` ask)
    gets no verdict: it asks whether an earlier grant stays in force (its duration and revocability), and
    no activity fact states that.
+10. Conditions attached to conveyed copies (facts ``on_conveying``: the conditions of selling copies, GPL-3.0
+    §4) are not triggered when the situation states that no copy changes hands (a hosted service or
+    internal use, with no distribution mode: :func:`conveys_no_copy`); obligations a clause binds only in a
+    narrower case (facts ``scoped``: GPL-3.0 §6 Installation Information for a User Product) make a
+    question about them ``conditional``, as options one of which avoids them (``alternatives``) do.
+11. The question asked: of two yes/no questions joined by "or" (or ", and") the first
+    (:func:`asked_sentences`); an anaphoric permission question ("can we ship it like that?") after a
+    situation stated as lacking what an obligation requires ("has no copyright header") asks to avoid
+    that obligation (:func:`lacked_obligations`).
+12. The subjects: a licence named only as a contrast ("unlike Llama 2"), as the standard of comparison
+    ("like Apache does", "the way we do for the CC BY ones") or as a mistaken identification ("a teammate
+    thinks that's the Business Source License") is not a subject, and no party to a combination
+    (:func:`not_contrasted`); dropping a notice while combining is decided by the facts, not by OSADL.
 """
 
 from __future__ import annotations
