@@ -906,7 +906,7 @@ def relevant_facts(
     acts = situation(analysis, sentences, "obligation" if asks == "sufficiency" else asks, named, vocabulary)
     acts = acts or described_situation(analysis, vocabulary)
     out: list[VerdictSentence] = []
-    for doc_id in dict.fromkeys(d for subject in analysis.subjects for d in subject.doc_ids):
+    for doc_id in dict.fromkeys(d for subject in not_contrasted(analysis) for d in subject.doc_ids):
         facts = book.get(doc_id)
         if facts is None:
             continue
