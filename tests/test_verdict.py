@@ -292,6 +292,12 @@ def test_ask_json_has_the_verdict(full_index):
     assert data["answer"].startswith("No.")
 
 
+def assert_verdict(retriever, question: str, value: str) -> None:
+    """The answer to ``question`` leads with a verdict of ``value`` (the failure shows the answer's lead)."""
+    ans = answer(question, retriever)
+    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+
+
 def _verdicts(retriever, path: Path) -> dict:
     report = run_evaluation(retriever, load_gold(path), k=5, corpus_dir=None, baselines=False)
     return report["systems"][0]["verdicts"]
@@ -386,8 +392,7 @@ def test_the_licensors_approval_is_asked_like_its_permission(retriever, question
     ],
 )
 def test_premises_and_binary_only_distribution(retriever, question, value):
-    ans = answer(question, retriever)
-    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+    assert_verdict(retriever, question, value)
 
 
 @pytest.mark.parametrize(
@@ -405,8 +410,7 @@ def test_premises_and_binary_only_distribution(retriever, question, value):
     ],
 )
 def test_confirmations_negations_and_prohibitions(retriever, question, value):
-    ans = answer(question, retriever)
-    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+    assert_verdict(retriever, question, value)
 
 
 def test_a_licence_named_as_a_contrast_is_not_a_subject(retriever):
@@ -453,8 +457,7 @@ def test_a_licence_named_as_a_contrast_is_not_a_subject(retriever):
     ],
 )
 def test_situations_read_from_the_field_s_terms(retriever, question, value):
-    ans = answer(question, retriever)
-    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+    assert_verdict(retriever, question, value)
 
 
 @pytest.mark.parametrize(
@@ -474,8 +477,7 @@ def test_situations_read_from_the_field_s_terms(retriever, question, value):
     ],
 )
 def test_conditions_on_conveyed_copies_need_a_copy_to_change_hands(retriever, question, value):
-    ans = answer(question, retriever)
-    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+    assert_verdict(retriever, question, value)
 
 
 @pytest.mark.parametrize(
@@ -515,8 +517,7 @@ def test_a_stated_user_count_is_read(text, count):
     ],
 )
 def test_a_stated_user_count_is_weighed_against_the_threshold(retriever, question, value):
-    ans = answer(question, retriever)
-    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+    assert_verdict(retriever, question, value)
 
 
 @pytest.mark.parametrize(
@@ -598,8 +599,7 @@ def test_a_licence_named_as_what_we_do_elsewhere_is_not_a_subject(retriever):
 def test_obligations_scoped_to_a_narrower_case_and_conditions_of_the_subordinate_licence(
     retriever, question, value
 ):
-    ans = answer(question, retriever)
-    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+    assert_verdict(retriever, question, value)
 
 
 @pytest.mark.parametrize(
@@ -620,8 +620,7 @@ def test_obligations_scoped_to_a_narrower_case_and_conditions_of_the_subordinate
     ],
 )
 def test_negation_scope_own_work_nouns_and_mistaken_identities(retriever, question, value):
-    ans = answer(question, retriever)
-    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+    assert_verdict(retriever, question, value)
 
 
 @pytest.mark.parametrize(
@@ -634,5 +633,4 @@ def test_negation_scope_own_work_nouns_and_mistaken_identities(retriever, questi
     ],
 )
 def test_bypassing_a_safety_guardrail_is_a_restricted_use(retriever, question, value):
-    ans = answer(question, retriever)
-    assert ans.verdict is not None and ans.verdict["value"] == value, ans.text.split("\n", 1)[0]
+    assert_verdict(retriever, question, value)

@@ -642,7 +642,8 @@ def _decide(
     # question of compatibility: the facts of the licence that imposes the obligation decide it
     drops = asks == "avoid" and bool(set(named) - {"same-licence", "source"})
     # a licence named only as a contrast or as a mistaken identification is no party to a combination
-    asked_ids = {d for s in not_contrasted(analysis) for d in s.doc_ids}
+    subjects = not_contrasted(analysis)
+    asked_ids = {d for s in subjects for d in s.doc_ids}
     if (
         analysis.combinations
         and all(lead in asked_ids and sub in asked_ids for lead, sub in analysis.combinations)
@@ -655,7 +656,6 @@ def _decide(
         compat = _from_compat(compatibility, asks, named, book)
         # its sentences state compatibility ("X code inside a Y work: No"), which stays as OSADL says it
         return _turned_round(compat, sentences=False) if breaks and compat is not None else compat
-    subjects = not_contrasted(analysis)
     if target is not None:
         subjects = [s for s in subjects if target not in s.doc_ids]
         asks, named = "avoid", tuple(dict.fromkeys((*named, "same-licence")))
