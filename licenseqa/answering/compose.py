@@ -588,7 +588,13 @@ def answer(
         if found is not None:
             return found
         library_note = library_decline_note(analysis, tier)
-    retrieval = retriever.retrieve(text, k=k, doc_ids=doc_ids, kinds=kinds, analysis=analysis, steer=steer)
+    verdict = None
+    if book is not None and analysis.abstain_reason is None:
+        process = policy is not None and rules is not None and rules.asks_about_process(asked_sentences(text))
+        verdict = _with_policy(decide(analysis, book, vocabulary, compatibility), policy, process)
+    retrieval = retriever.retrieve(
+        text, k=k, doc_ids=doc_ids, kinds=kinds, analysis=analysis, steer=steer, decisive=_decisive(verdict)
+    )
     retrieved_at = time.perf_counter()
     body, citations, abstain_reason = compose(text, retrieval, library_note, reviewed=policy is not None)
     verdict_out: dict[str, Any] | None = None
@@ -597,9 +603,6 @@ def answer(
     if abstain_reason is not None:
         obligations, compatibility = None, ()
     elif book is not None:
-        process = policy is not None and rules is not None and rules.asks_about_process(asked_sentences(text))
-        licence = decide(analysis, book, vocabulary, compatibility)
-        verdict = _with_policy(licence, policy, process)
         if verdict is not None:
             head, citations, verdict_out = _verdict_lead(verdict, citations, retriever)
         elif analysis.subjects and is_polar(asked_sentences(text), text):
@@ -790,6 +793,17 @@ def default_facts() -> FactsBook | None:
     except FactsError:
         logging.getLogger(__name__).warning("licence facts do not validate; verdicts are off", exc_info=True)
         return None
+
+
+def _decisive(verdict: Verdict | None) -> tuple[tuple[str, str | None, str], ...]:
+    """(document id, section, support phrase) of the clauses ``verdict`` rests on, in the order its
+    sentences cite them."""
+    out: list[tuple[str, str | None, str]] = []
+    for sentence in verdict.sentences if verdict is not None else ():
+        for c in sentence.cite:
+            if (c.doc, c.section, c.phrase) not in out:
+                out.append((c.doc, c.section, c.phrase))
+    return tuple(out)
 
 
 def _with_policy(licence: Verdict | None, policy: Verdict | None, process: bool = False) -> Verdict | None:
