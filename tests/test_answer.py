@@ -60,13 +60,21 @@ def test_dev2_evaluation_does_not_regress(retriever):
 
 # yes/no questions in our own words that the licence facts decide
 DECIDED = (
-    ("Can we sell binaries of a GPL-2.0 utility without providing the source code?", ("GPL-2.0-only", "3(b)")),
-    ("Do we need to keep the NOTICE file when we redistribute an Apache-2.0 library inside our app?",
-     ("Apache-2.0", "4(d)")),
+    (
+        "Can we sell binaries of a GPL-2.0 utility without providing the source code?",
+        ("GPL-2.0-only", "3(b)"),
+    ),
+    (
+        "Do we need to keep the NOTICE file when we redistribute an Apache-2.0 library inside our app?",
+        ("Apache-2.0", "4(d)"),
+    ),
     ("Can we use a CC BY-NC 4.0 dataset to train a model we sell?", ("CC-BY-NC-4.0", "1(i)")),
-    ("Does the MPL-2.0 let us keep our own separate files proprietary when we ship them with MPL files?", None),
+    (
+        "Does the MPL-2.0 let us keep our own separate files proprietary when we ship them with MPL files?",
+        None,
+    ),
     ("Are we allowed to use Llama 3.1 outputs to improve a different large language model?", None),
-)  # fmt: skip
+)
 
 
 @pytest.mark.parametrize("question,first", DECIDED)

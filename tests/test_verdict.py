@@ -568,6 +568,14 @@ def test_lacking_standards_of_comparison_and_the_field_s_obligation_words(retrie
         ),
         ("Is the ISC licence fine for our SDK or is there a catch?", "is the isc licence fine for our sdk"),
         ("Is that allowed, and do we need to credit the authors?", "is that allowed"),
+        # a yes/no question and an open one joined by ", and": the open one asks what follows
+        (
+            "Can we bundle the MIT parser in our installer, and what notice must go with it?",
+            "can we bundle the mit parser in our installer",
+        ),
+        ("Is it fine to fork the tool, and how should we credit the authors?", "is it fine to fork the tool"),
+        # "what" inside one question is not a second question
+        ("Can we ship what the ISC tool generates?", "can we ship what the isc tool generates"),
         # one question with "or" between two objects is not split
         ("Can we use MIT or BSD code here?", "can we use mit or bsd code here"),
     ],

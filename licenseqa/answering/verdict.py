@@ -143,10 +143,12 @@ def _raw_asked(question: str) -> list[str]:
 
 
 # "Is that fine under X, or does Y need a separate licence?", "Is that allowed, and do we need to do
-# anything extra?": a second yes/no question joined by "or" (or by ", and")
+# anything extra?": a second yes/no question joined by "or" (or by ", and"); "Are we allowed to, and what do
+# we have to ship?": a second, open question joined by ", and" asks what follows from the first
 _SECOND_ALTERNATIVE = re.compile(
     r"(?:,\s*(?:or|and)|\s+or)\s+(?:(?:should|must|do|does|is|are|will|would|can|could|did|has|have)\s+"
-    r"\w+\b|am\s+i\b)",
+    r"\w+\b|am\s+i\b)"
+    r"|,\s*and\s+(?:what|which|how|where|who)\b",
     re.IGNORECASE,
 )
 
@@ -156,7 +158,8 @@ def asked_sentences(question: str) -> list[str]:
     do not end a sentence. Of two yes/no questions joined by "or" ("Can we publish the tiles under our
     own licence, or does ODbL force them to be ODbL?") or ", and" ("Is that allowed, and do we need to do
     anything extra?") the first is the one asked: a yes or no answers it; the second names the
-    alternative the asker fears or asks what follows, which the quoted clauses answer."""
+    alternative the asker fears or asks what follows, which the quoted clauses answer. So does an open
+    question joined by ", and" ("Can we bundle it, and what notice must go with it?")."""
     return [normalise(_SECOND_ALTERNATIVE.split(p, maxsplit=1)[0]) for p in _raw_asked(question)]
 
 
