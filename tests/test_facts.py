@@ -168,6 +168,10 @@ def mit_raw():
             lambda d: d["activities"]["modify"].update(scoped=["install-info"]),
             "scoped must list some of its obligations",
         ),
+        (
+            lambda d: d["activities"]["modify"].update(if_present=["notice-file"]),
+            "if_present must list some of its obligations",
+        ),
         # MIT's modify fact is allowed (no conditions): nothing binds only conveyed copies
         (
             lambda d: d["activities"]["modify"].update(on_conveying=True),

@@ -326,7 +326,7 @@ def test_verdicts_on_dev2_do_not_regress(retriever):
     [
         # paraphrased from public threads (eval/README.md); floors at the figures measured 2026-12-03;
         # threads-confirm was only measured, the others were read to find failure kinds
-        ("threads-software.jsonl", 27, 0.629, 0.149),
+        ("threads-software.jsonl", 27, 0.666, 0.112),
         ("threads-models.jsonl", 26, 0.384, 0.116),
         ("threads-mixed.jsonl", 28, 0.535, 0.072),
         ("threads-confirm.jsonl", 28, 0.463, 0.143),
@@ -642,3 +642,43 @@ def test_negation_scope_own_work_nouns_and_mistaken_identities(retriever, questi
 )
 def test_bypassing_a_safety_guardrail_is_a_restricted_use(retriever, question, value):
     assert_verdict(retriever, question, value)
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # Apache-2.0 §4(d) binds only "If the Work includes a NOTICE text file" (facts if_present)
+        (
+            "Our vendored Apache-2.0 parser has a LICENSE but no NOTICE file. Must we write a NOTICE file?",
+            "no",
+        ),
+        (
+            "Upstream doesn't ship a NOTICE file with the Apache-2.0 crate. Must we add a NOTICE file?",
+            "no",
+        ),
+        (
+            "Do we need to include the NOTICE file when we ship an Apache-2.0 library in our app?",
+            "conditional",
+        ),
+        # the licence copy binds whether or not there is a NOTICE file
+        (
+            "Must our installer carry the Apache-2.0 licence text though the project has no NOTICE file?",
+            "yes",
+        ),
+        # a NOTICE file is Apache's: BSD asks for the notice in the documentation, not for a NOTICE file
+        ("Do we have to include a NOTICE file when we ship BSD-3-Clause code in our product?", "no"),
+        # the model licences' "Notice" text file binds every copy distributed
+        ("When we redistribute Llama 3.1 weights, do we need a Notice text file?", "yes"),
+    ],
+)
+def test_a_notice_file_binds_as_its_clause_says(retriever, question, value):
+    assert_verdict(retriever, question, value)
+
+
+def test_a_shorter_obligation_inside_a_longer_mention_is_not_named():
+    voc = Vocabulary.load()
+    assert list(voc.obligation_mentions("do we have to keep the notice file")) == ["notice-file"]
+    assert set(voc.obligation_mentions("keep the copyright notice and the notice file")) == {
+        "notice",
+        "notice-file",
+    }

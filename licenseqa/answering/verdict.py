@@ -84,6 +84,7 @@ CONVEYING_CONDITIONED = {"modify", "static-linking", "dynamic-linking", "include
 # the activity whose fact speaks to an obligation when the question names no other activity
 STAND_IN = {
     "notice": "attribution",
+    "notice-file": "attribution",
     "naming": "attribution",
     "separate-licence": "user-thresholds",
     "pass-terms": "use-restrictions",
@@ -207,17 +208,26 @@ _LACKING_AFTER = {"stripped", "removed", "missing", "dropped", "deleted", "gone"
 _POINTS_BACK = re.compile(r"\b(?:like that|like this|that way|this way|as it is|as they are)\b")
 
 
+# "it doesn't ship a NOTICE file", "the repo does not have any licence file": a negated having or shipping
+_NOT_HAVING = re.compile(
+    r"\b(?:doesn t|does not|don t|do not|didn t|did not|never)\s+(?:have|has|ship|ships|include|includes|"
+    r"contain|contains|come with|comes with)(?:\s+(?:a|an|any|its|their))?\s*$"
+)
+
+
 def lacked_obligations(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
     """The obligation ids whose mention in ``text`` (normalised) is stated as missing: a word of
     ``_LACKING`` at most three words before it ("has no copyright header in it", "ships without a
-    licence file") or one of ``_LACKING_AFTER`` in the two words after it ("its notice stripped")."""
+    licence file"), a negated having or shipping right before it ("it doesn't ship a NOTICE file") or one
+    of ``_LACKING_AFTER`` in the two words after it ("its notice stripped")."""
     return tuple(
-        t.id
-        for t in vocabulary.obligations
+        oid
+        for oid, spans in vocabulary.obligation_mentions(text).items()
         if any(
             _LACKING & set(text[max(0, a - 40) : a].split()[-3:])
+            or _NOT_HAVING.search(text[max(0, a - 40) : a])
             or _LACKING_AFTER & set(text[e:].split()[:2])
-            for a, e in t.find(text)
+            for a, e in spans
         )
     )
 
@@ -226,7 +236,7 @@ def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tu
     """(``permission`` | ``obligation`` | ``avoid`` | ``sufficiency``, obligation ids named in the asked
     sentences)."""
     text = " ".join(sentences)
-    named = tuple(t.id for t in vocabulary.obligations if t.find(text))
+    named = tuple(vocabulary.obligation_mentions(text))
     found = {t.id for t in vocabulary.asks if t.find(text)}
     if any(s.split()[:1] in (["must"], ["shall"]) for s in sentences):
         found.add("obligation")  # "Must new adapters be registered?" asks whether an obligation applies
@@ -436,9 +446,15 @@ _USE_ACTS = frozenset(
 
 
 def _one_licence(
-    facts: LicenceFacts, asks: str, named: Sequence[str], acts: Sequence[str], own_work: bool
+    facts: LicenceFacts,
+    asks: str,
+    named: Sequence[str],
+    acts: Sequence[str],
+    own_work: bool,
+    missing: Sequence[str] = (),
 ) -> tuple[str, list[VerdictSentence]] | None:
-    """The value and sentences for one licence document, or None when its facts do not decide."""
+    """The value and sentences for one licence document, or None when its facts do not decide. ``missing``:
+    the obligations whose material the question states is missing (:func:`lacked_obligations`)."""
     decided: list[ActivityFact] = [
         _in_situation(facts.activities[a], acts)
         for a in acts
@@ -459,7 +475,14 @@ def _one_licence(
     if not named:
         return None  # which obligation is asked about (or to be avoided) is not said
     else:
-        carrying = [f for f in decided if f.effect == "allowed-if" and set(f.obligations) & set(named)]
+        # an obligation that binds only on material the work carries (if_present: Apache-2.0 §4(d), "If the
+        # Work includes a NOTICE text file") binds nothing when the question says that material is missing
+        carrying = [
+            f
+            for f in decided
+            if f.effect == "allowed-if"
+            and (set(f.obligations) - (set(f.if_present) & set(missing))) & set(named)
+        ]
     # the copyleft scope decides whether the asker's own, separate work is reached (same-licence / source)
     reach = set(named) & {"same-licence", "source"}
     if own_work and reach and facts.copyleft in ("none", "file", "library"):
@@ -469,8 +492,12 @@ def _one_licence(
             tuple(c for f in decided[:1] for c in f.cite),
         )
         return ("yes" if asks == "avoid" else "no"), [scope, *_say(facts, decided)[:1]]
+    # asking whether it binds leaves open whether the material is there; removing it presumes it is
+    present = asks == "obligation"
     if carrying and all(
-        set(f.obligations) & set(named) <= set(f.alternatives) | set(f.scoped) for f in carrying
+        set(f.obligations) & set(named)
+        <= set(f.alternatives) | set(f.scoped) | set(f.if_present if present else ())
+        for f in carrying
     ):
         # the clause meets the obligation asked about by one of several options, one of which avoids it
         # (Artistic-2.0 §4 "at least ONE of the following"), or binds it only in a narrower case it defines
@@ -689,6 +716,7 @@ def _decide(
     if not acts and not uses:
         return None
     own_work = asks_about_own_work(" ".join(sentences), vocabulary)
+    missing = lacked_obligations(normalise(analysis.question), vocabulary)
     forbade = False  # a restricted use of some licence decided (rule 6)
     results: list[tuple[str, str, list[VerdictSentence]]] = []
     seen: set[str] = set()
@@ -708,7 +736,7 @@ def _decide(
                 continue
             if asks == "permission" and (circumstance or is_anaphoric(sentences)) and _restricts_uses(facts):
                 continue  # the use described may be one of the restricted uses, which the facts only list
-            got = _one_licence(facts, asks, named, acts, own_work)
+            got = _one_licence(facts, asks, named, acts, own_work, missing)
             if got is not None:
                 results.append((subject.name, doc_id, *got))  # type: ignore[arg-type]
     if not results:

@@ -22,6 +22,10 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
         scoped: [install-info]     # optional, a subset of obligations: they bind only in a narrower case
                                    #   the clause defines (GPL-3.0 §6: Installation Information only for a
                                    #   User Product), so a question about them alone is conditional
+        if_present: [notice-file]  # optional, a subset of obligations: they bind only on material the work
+                                   #   already carries (Apache-2.0 §4(d): "If the Work includes a NOTICE
+                                   #   text file"), so a question about them alone is conditional, and one
+                                   #   that states the material is missing is not bound by them
         on_conveying: true         # optional: the obligations attach to copies conveyed (sold, shipped);
                                    #   a situation that states no copy changes hands (a hosted service,
                                    #   internal use) does not trigger them (GPL-3.0 §0, §4: selling copies)
@@ -140,6 +144,7 @@ class ActivityFact:
     alternatives: tuple[str, ...] = ()  # obligations an option of the clause avoids (schema above)
     on_conveying: bool = False  # the obligations attach to copies conveyed (schema above)
     scoped: tuple[str, ...] = ()  # obligations that bind only in a narrower case (schema above)
+    if_present: tuple[str, ...] = ()  # obligations that bind only on material the work carries (schema above)
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,7 @@ class LicenceFacts:
                     "alternatives": list(f.alternatives),
                     "on_conveying": f.on_conveying,
                     "scoped": list(f.scoped),
+                    "if_present": list(f.if_present),
                     "cite": [_cite_dict(c) for c in f.cite],
                 }
                 for a, f in self.activities.items()
@@ -325,10 +331,11 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             "alternatives",
             "on_conveying",
             "scoped",
+            "if_present",
         }:
             problems.append(
                 f"{w} must be a mapping of effect, text, obligations, requires, alternatives, "
-                "on_conveying, scoped, cite."
+                "on_conveying, scoped, if_present, cite."
             )
             continue
         effect = raw.get("effect")
@@ -353,6 +360,10 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         if not isinstance(scoped, list) or set(scoped) - set(obligations):
             problems.append(f"{w}.scoped must list some of its obligations.")
             scoped = []
+        if_present = raw.get("if_present") or []
+        if not isinstance(if_present, list) or set(if_present) - set(obligations):
+            problems.append(f"{w}.if_present must list some of its obligations.")
+            if_present = []
         on_conveying = raw.get("on_conveying", False)
         if not isinstance(on_conveying, bool) or (on_conveying and effect != "allowed-if"):
             problems.append(f"{w}.on_conveying must be true or false, and true only for allowed-if.")
@@ -372,6 +383,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
             tuple(alternatives),
             on_conveying,
             tuple(scoped),
+            tuple(if_present),
         )
     terms: dict[str, TermFact] = {}
     raw_terms = data.get("terms") or {}

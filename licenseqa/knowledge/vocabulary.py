@@ -76,6 +76,25 @@ class Vocabulary:
     families: dict[str, tuple[str, ...]]
     restricted_uses: tuple[Term, ...] = ()
 
+    def obligation_mentions(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Spans of normalised ``text`` naming each obligation, longest mention first: a mention inside a
+        longer one of another obligation is not one ("notice" in "notice file" names the NOTICE file)."""
+        found = {t.id: t.find(text) for t in self.obligations}
+        taken = [(span, oid) for oid, spans in found.items() for span in spans]
+        return {
+            oid: kept
+            for oid, spans in found.items()
+            if (
+                kept := [
+                    (a, e)
+                    for a, e in spans
+                    if not any(
+                        o != oid and a2 <= a and e <= e2 and (e2 - a2) > (e - a) for (a2, e2), o in taken
+                    )
+                ]
+            )
+        }
+
     def activity(self, term_id: str) -> Term:
         for term in self.activities:
             if term.id == term_id:
