@@ -169,6 +169,10 @@ def mit_raw():
             "scoped must list some of its obligations",
         ),
         (
+            lambda d: d.update(separate_works={"text": "They stay under their own terms."}),
+            "separate_works needs at least one citation",
+        ),
+        (
             lambda d: d["activities"]["modify"].update(if_present=["notice-file"]),
             "if_present must list some of its obligations",
         ),

@@ -56,6 +56,16 @@ each resting on the cited facts, never on the wording of one example:
     ("like Apache does", "the way we do for the CC BY ones") or as a mistaken identification ("a teammate
     thinks that's the Business Source License") is not a subject, and no party to a combination
     (:func:`not_contrasted`); dropping a notice while combining is decided by the facts, not by OSADL.
+13. Material the question says is missing: an obligation that binds only on material the work carries
+    (facts ``if_present``: Apache-2.0 §4(d), "If the Work includes a NOTICE text file") binds nothing when
+    the question states it is missing ("no NOTICE file at all"), and makes a question whether it binds
+    ``conditional`` otherwise (asking to remove it presumes it is there).
+14. Separate works: when the question describes the asker's own work as separate and independent of the
+    licensed material (the vocabulary's ``separate-work`` ask: "a separate program", "the billing system we
+    write separately") and the situation does not link or combine them, the licence's own words on separate
+    works (facts ``separate_works``: GPL-3.0 §5 aggregate, GPL-2.0 §2) decide whether its same-licence or
+    source obligations reach that work. SSPL-1.0 has no such entry: its §13 reaches the programs used to
+    offer the service.
 """
 
 from __future__ import annotations
@@ -77,6 +87,8 @@ OBLIGATION_ACTIVITIES = {"attribution"}
 VERB_ACTIVITIES = {"distribute-source", "distribute-binary", "include-in-work"}
 # arrangements a question can describe before asking about "that" (prohibited by some licences)
 ARRANGEMENTS = {"restrict-recipients", "use-restrictions"}
+# activities that make one work of the licensed material and the asker's: their work is then not separate
+_COMBINING = {"static-linking", "dynamic-linking", "include-in-work"}
 # the distribution modes: the context an obligation question is read in
 MODES = {"internal-use", "distribute-source", "distribute-binary", "network-service"}
 # activities whose conditions attach to conveying the result (they take the internal-use fact in-house)
@@ -452,9 +464,11 @@ def _one_licence(
     acts: Sequence[str],
     own_work: bool,
     missing: Sequence[str] = (),
+    separate: bool = False,
 ) -> tuple[str, list[VerdictSentence]] | None:
     """The value and sentences for one licence document, or None when its facts do not decide. ``missing``:
-    the obligations whose material the question states is missing (:func:`lacked_obligations`)."""
+    the obligations whose material the question states is missing (:func:`lacked_obligations`);
+    ``separate``: the question describes the asker's own work as separate and independent."""
     decided: list[ActivityFact] = [
         _in_situation(facts.activities[a], acts)
         for a in acts
@@ -492,6 +506,13 @@ def _one_licence(
             tuple(c for f in decided[:1] for c in f.cite),
         )
         return ("yes" if asks == "avoid" else "no"), [scope, *_say(facts, decided)[:1]]
+    if separate and reach and facts.separate_works is not None and not set(acts) & _COMBINING:
+        # the question describes the asker's own work as separate and independent (not linked or combined):
+        # the licence's own words on separate works decide (GPL-3.0 §5 aggregate, GPL-2.0 §2)
+        aside = VerdictSentence(
+            f"Under {facts.doc_id}: {facts.separate_works.text}", facts.separate_works.cite
+        )
+        return ("yes" if asks == "avoid" else "no"), [aside, *_say(facts, carrying or decided)[:1]]
     # asking whether it binds leaves open whether the material is there; removing it presumes it is
     present = asks == "obligation"
     if carrying and all(
@@ -717,6 +738,13 @@ def _decide(
         return None
     own_work = asks_about_own_work(" ".join(sentences), vocabulary)
     missing = lacked_obligations(normalise(analysis.question), vocabulary)
+    # "our app, which is a separate program ... Does our app have to be GPL?": the description may come
+    # before the asked sentence, which then names the asker's work
+    separate_work = ask_term(vocabulary, "separate-work")
+    separate = bool(separate_work.find(" ".join(sentences))) or (
+        bool(separate_work.find(normalise(analysis.question)))
+        and bool(ask_term(vocabulary, "own-work").find(" ".join(sentences)))
+    )
     forbade = False  # a restricted use of some licence decided (rule 6)
     results: list[tuple[str, str, list[VerdictSentence]]] = []
     seen: set[str] = set()
@@ -736,7 +764,7 @@ def _decide(
                 continue
             if asks == "permission" and (circumstance or is_anaphoric(sentences)) and _restricts_uses(facts):
                 continue  # the use described may be one of the restricted uses, which the facts only list
-            got = _one_licence(facts, asks, named, acts, own_work, missing)
+            got = _one_licence(facts, asks, named, acts, own_work, missing, separate)
             if got is not None:
                 results.append((subject.name, doc_id, *got))  # type: ignore[arg-type]
     if not results:

@@ -43,6 +43,9 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
       licences: [GPL-2.0-only]     #   work only when a condition is met (EPL-2.0 §1, §3.2(a), Exhibit A):
       condition: "Only if ..."     #   facts ids; a combination into one of them is then conditional
       cite: [...]
+    separate_works:                # optional: what the licence says of separate, independent works that
+      text: "Separate, independent programs shipped beside it (an aggregate) stay under their own terms."
+      cite: [...]                  #   merely sit beside its material (GPL-3.0 §5 aggregate, GPL-2.0 §2)
     restricted_uses:               # optional, only where activities.use-restrictions is not-allowed: each
       critical-infrastructure:     #   kind of use (an id of the vocabulary's restricted_uses) the licence
         text: "Not for operating critical infrastructure ..."   # or its policy forbids, and the clause
@@ -169,6 +172,15 @@ class SecondaryLicences:
 
 
 @dataclass(frozen=True)
+class SeparateWorks:
+    """What a licence says of separate, independent works beside its material (GPL-3.0 §5: an aggregate
+    does not cause the licence to apply to the other parts)."""
+
+    text: str
+    cite: tuple[FactCitation, ...]
+
+
+@dataclass(frozen=True)
 class RestrictedUse:
     """A kind of use (``use``: an id of the vocabulary's ``restricted_uses``) a licence forbids, and where."""
 
@@ -191,6 +203,7 @@ class LicenceFacts:
     adds_to_base: bool = False
     restricted_uses: Mapping[str, RestrictedUse] = field(default_factory=dict)
     secondary: SecondaryLicences | None = None
+    separate_works: SeparateWorks | None = None
 
     def citations(self) -> list[FactCitation]:
         return [c for _, c in _where_cited(self)]
@@ -237,6 +250,12 @@ class LicenceFacts:
                 "licences": list(self.secondary.licences),
                 "condition": self.secondary.condition,
                 "cite": [_cite_dict(c) for c in self.secondary.cite],
+            },
+            "separate_works": None
+            if self.separate_works is None
+            else {
+                "text": self.separate_works.text,
+                "cite": [_cite_dict(c) for c in self.separate_works.cite],
             },
         }
 
@@ -289,7 +308,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
     if not isinstance(data, dict):
         raise FactsError(f"{where}: a facts file must be a YAML mapping.")
     keys = {"id", "copyleft", "summary", "seeded_from", "adds_to_base", "activities", "terms"}
-    keys |= {"restricted_uses", "secondary_licences"}
+    keys |= {"restricted_uses", "secondary_licences", "separate_works"}
     unknown = set(data) - keys
     if unknown:
         problems.append(f"unknown keys: {', '.join(sorted(unknown))}.")
@@ -425,6 +444,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         )
     restricted = _restricted_uses(data.get("restricted_uses"), activities, doc_id, vocabulary, problems)
     secondary = _secondary_licences(data.get("secondary_licences"), doc_id, problems)
+    separate = _separate_works(data.get("separate_works"), doc_id, problems)
     adds_to_base = data.get("adds_to_base", False)
     if not isinstance(adds_to_base, bool):
         problems.append("adds_to_base must be true or false.")
@@ -442,6 +462,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         adds_to_base=adds_to_base,
         restricted_uses=restricted,
         secondary=secondary,
+        separate_works=separate,
     )
 
 
@@ -460,6 +481,18 @@ def _secondary_licences(raw: Any, doc_id: str, problems: list[str]) -> Secondary
         problems.append("secondary_licences needs at least one citation.")
     condition = _text(raw.get("condition"), "secondary_licences.condition", problems)
     return SecondaryLicences(tuple(licences), condition, cites)
+
+
+def _separate_works(raw: Any, doc_id: str, problems: list[str]) -> SeparateWorks | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"text", "cite"}:
+        problems.append("separate_works must be a mapping of text, cite.")
+        return None
+    cites = _cites(raw.get("cite"), "separate_works", doc_id, problems)
+    if not cites:
+        problems.append("separate_works needs at least one citation.")
+    return SeparateWorks(_text(raw.get("text"), "separate_works.text", problems), cites)
 
 
 def _restricted_uses(
@@ -596,6 +629,7 @@ def _where_cited(facts: LicenceFacts) -> list[tuple[str, FactCitation]]:
     out += [(f"terms.{t}", c) for t, f in facts.terms.items() for c in f.cite]
     out += [(f"restricted_uses.{u}", c) for u, f in facts.restricted_uses.items() for c in f.cite]
     out += [("secondary_licences", c) for c in (facts.secondary.cite if facts.secondary else ())]
+    out += [("separate_works", c) for c in (facts.separate_works.cite if facts.separate_works else ())]
     return out
 
 
