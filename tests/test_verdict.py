@@ -667,6 +667,9 @@ def test_bypassing_a_safety_guardrail_is_a_restricted_use(retriever, question, v
         ),
         # a NOTICE file is Apache's: BSD asks for the notice in the documentation, not for a NOTICE file
         ("Do we have to include a NOTICE file when we ship BSD-3-Clause code in our product?", "no"),
+        # "does X require ...?" asks whether an obligation applies
+        ("Does the MIT License require a NOTICE file like Apache does?", "no"),
+        ("Does BSD-2-Clause require attribution in our app's about screen?", "yes"),
         # the model licences' "Notice" text file binds every copy distributed
         ("When we redistribute Llama 3.1 weights, do we need a Notice text file?", "yes"),
     ],
