@@ -712,3 +712,28 @@ def test_a_shorter_obligation_inside_a_longer_mention_is_not_named():
 )
 def test_separate_works_are_read_as_the_licence_says(retriever, question, value):
     assert_verdict(retriever, question, value)
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # OFL-1.1 §1: the font may not be sold by itself (restricted use standalone-sale) ...
+        ("May we sell our modified OFL font separately, for a fee?", "no"),
+        ("Is it OK to offer an OFL-1.1 typeface as a standalone product in our shop?", "no"),
+        # ... but it may be sold bundled with software (§2)
+        ("Can we sell our app with an OFL font bundled in it?", "yes"),
+    ],
+)
+def test_a_font_sold_by_itself_is_a_restricted_use(retriever, question, value):
+    assert_verdict(retriever, question, value)
+
+
+def test_an_act_the_licence_withholds_answers_a_short_question_about_it(retriever):
+    """A short question pointing back ("Can we sell that service?") under a licence with use restrictions
+    gets no "yes" (the use described may be restricted), but an asked act its facts withhold answers "no"
+    (Commons Clause: the right to Sell)."""
+    assert_verdict(
+        retriever,
+        "We offer paid hosting of a database that is Apache-2.0 with the Commons Clause. Can we sell that?",
+        "no",
+    )

@@ -762,9 +762,16 @@ def _decide(
                 continue
             if not acts:
                 continue
-            if asks == "permission" and (circumstance or is_anaphoric(sentences)) and _restricts_uses(facts):
-                continue  # the use described may be one of the restricted uses, which the facts only list
             got = _one_licence(facts, asks, named, acts, own_work, missing, separate)
+            if (
+                asks == "permission"
+                and (circumstance or is_anaphoric(sentences))
+                and _restricts_uses(facts)
+                and (got is None or got[0] != "no")
+            ):
+                # the use described may be one of the restricted uses, which the facts only list: a "yes"
+                # cannot be given; an act of the asked sentence the licence does not allow still says no
+                continue
             if got is not None:
                 results.append((subject.name, doc_id, *got))  # type: ignore[arg-type]
     if not results:
