@@ -305,11 +305,11 @@ def _verdicts(retriever, path: Path) -> dict:
 
 def test_verdicts_on_our_own_set(retriever):
     """Our own 48 yes/no questions (eval/verdicts-own.jsonl, written apart from the dev sets): floors at the
-    measured figures (accuracy 0.792, wrong 0.083); the issue's bars (0.85 / 0.05) are not met yet."""
+    measured figures (accuracy 0.833, wrong 0.042); the issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, OWN)
     assert v["questions"] == 48
-    assert v["accuracy"] >= 0.79, v
-    assert v["wrong_rate"] <= 0.084, v
+    assert v["accuracy"] >= 0.833, v
+    assert v["wrong_rate"] <= 0.042, v
 
 
 def test_verdicts_on_dev2_do_not_regress(retriever):
@@ -324,12 +324,12 @@ def test_verdicts_on_dev2_do_not_regress(retriever):
 @pytest.mark.parametrize(
     ("name", "questions", "accuracy", "wrong"),
     [
-        # paraphrased from public threads (eval/README.md); floors at the figures measured 2026-12-03;
+        # paraphrased from public threads (eval/README.md); floors at the figures measured 2026-12-04;
         # threads-confirm was only measured, the others were read to find failure kinds
         ("threads-software.jsonl", 27, 0.703, 0.075),
-        ("threads-models.jsonl", 26, 0.384, 0.116),
-        ("threads-mixed.jsonl", 28, 0.535, 0.072),
-        ("threads-confirm.jsonl", 28, 0.463, 0.143),
+        ("threads-models.jsonl", 26, 0.423, 0.077),
+        ("threads-mixed.jsonl", 28, 0.571, 0.072),
+        ("threads-confirm.jsonl", 28, 0.5, 0.108),
     ],
 )
 def test_verdicts_on_questions_from_public_threads(retriever, name, questions, accuracy, wrong):
@@ -700,6 +700,18 @@ def test_a_shorter_obligation_inside_a_longer_mention_is_not_named():
         (
             "We host a modified AGPL-3.0 wiki for clients. Is the invoicing tool we wrote separately "
             "bound by the AGPL as well?",
+            "no",
+        ),
+        # works merely placed on one medium (GPL-2.0 §2 "mere aggregation"), and a work named again as
+        # "the X" after "our X" was described as a separate process
+        (
+            "May we put our closed-source installer and a GPL-2.0 utility on the same DVD without "
+            "licensing the installer under the GPL?",
+            "yes",
+        ),
+        (
+            "We ship our closed-source editor and an unmodified GPL-3.0 spell checker in the same zip; the "
+            "editor runs it as a separate process. Must the editor be GPL?",
             "no",
         ),
         # linked into one program, the asker's code is not a separate work

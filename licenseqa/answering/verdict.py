@@ -62,10 +62,11 @@ each resting on the cited facts, never on the wording of one example:
     ``conditional`` otherwise (asking to remove it presumes it is there).
 14. Separate works: when the question describes the asker's own work as separate and independent of the
     licensed material (the vocabulary's ``separate-work`` ask: "a separate program", "the billing system we
-    write separately") and the situation does not link or combine them, the licence's own words on separate
-    works (facts ``separate_works``: GPL-3.0 §5 aggregate, GPL-2.0 §2) decide whether its same-licence or
-    source obligations reach that work. SSPL-1.0 has no such entry: its §13 reaches the programs used to
-    offer the service.
+    write separately", works placed "on the same installer ISO") and the situation does not link or combine
+    them, the licence's own words on separate works (facts ``separate_works``: GPL-3.0 §5 aggregate, GPL-2.0
+    §2) decide whether its same-licence or source obligations reach that work. The asked sentence may name
+    that work again as "the X" after the question introduced it as "our ... X" (:func:`names_our_work_again`).
+    SSPL-1.0 has no such entry: its §13 reaches the programs used to offer the service.
 """
 
 from __future__ import annotations
@@ -565,6 +566,22 @@ def asks_about_own_work(text: str, vocabulary: Vocabulary) -> bool:
 
 _CLAUSE_OPENERS = {"if", "when", "while", "because", "since", "unless", "once", "and", "but", "so"}
 
+# words that end a noun phrase "our closed source editor" when they follow its head noun
+_PHRASE_ENDS = (
+    "and|or|which|that|is|are|was|runs|run|uses|use|calls|call|ships|ship|talks|reads|in|on|with|to|for|from|as|"
+    "next|beside|alongside|plus|but|while|where|we|it"
+)
+_OUR_HEAD = re.compile(rf"\bour (?:[a-z0-9]+ ){{0,3}}?([a-z]+)(?= (?:{_PHRASE_ENDS})\b| *$)")
+
+
+def names_our_work_again(question: str, sentences: Sequence[str]) -> bool:
+    """Whether the asked sentence names again, as "the X" or "our X", a work the normalised question
+    introduced as the asker's own ("our closed source editor and ... Must the editor be GPL?"): the head
+    noun of an "our ..." phrase, the last word before a word that ends the phrase."""
+    heads = {m.group(1) for m in _OUR_HEAD.finditer(question)} - {"own", "own work", "s"}
+    asked = " ".join(sentences)
+    return any(re.search(rf"\b(?:the|our|this) {re.escape(h)}\b", asked) for h in heads)
+
 
 def _restricts_uses(facts: LicenceFacts) -> bool:
     fact = facts.activities.get("use-restrictions")
@@ -743,7 +760,10 @@ def _decide(
     separate_work = ask_term(vocabulary, "separate-work")
     separate = bool(separate_work.find(" ".join(sentences))) or (
         bool(separate_work.find(normalise(analysis.question)))
-        and bool(ask_term(vocabulary, "own-work").find(" ".join(sentences)))
+        and (
+            bool(ask_term(vocabulary, "own-work").find(" ".join(sentences)))
+            or names_our_work_again(normalise(analysis.question), sentences)
+        )
     )
     forbade = False  # a restricted use of some licence decided (rule 6)
     results: list[tuple[str, str, list[VerdictSentence]]] = []
