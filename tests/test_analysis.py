@@ -69,6 +69,11 @@ def test_phrases_match_word_endings_and_gaps_but_not_inside_words():
     assert not linking.find(normalise_text("the ecstatic linker"))
     include = vocab.activity("include-in-work")
     assert include.find(normalise_text("can we pull the EPL module into our tree"))
+    # "non" makes the opposite: non-commercial research is no commercial use
+    commercial = vocab.activity("commercial-use")
+    assert not commercial.find(normalise_text("only for our non-commercial research"))
+    assert commercial.find(normalise_text("for our commercial research"))
+    assert vocab.activity("termination").find(normalise_text("after a non-compliance notice"))
 
 
 # -- the question model ------------------------------------------------------------------------------------

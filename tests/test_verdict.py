@@ -749,3 +749,10 @@ def test_an_act_the_licence_withholds_answers_a_short_question_about_it(retrieve
         "We offer paid hosting of a database that is Apache-2.0 with the Commons Clause. Can we sell that?",
         "no",
     )
+
+
+def test_non_commercial_use_is_not_read_as_commercial_use(retriever):
+    """ "non-commercial research" names no commercial use, so CC BY-NC's NonCommercial limit is no "no" here
+    (the licence does not mention training: no verdict rather than a wrong one)."""
+    got = answer("Can we train a model for non-commercial research on a CC BY-NC 4.0 dataset?", retriever)
+    assert got.verdict is None or got.verdict["value"] != "no", got.verdict

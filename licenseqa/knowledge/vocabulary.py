@@ -12,8 +12,8 @@ against the schema below and compiles each phrase into a matcher over normalised
 - ``generic_licence_words``: words that make a capitalised "... License" phrase generic;
 - ``families``: ``{name: [document id, ...]}``, newest version first.
 
-A phrase is matched at word boundaries; a word ending in ``*`` matches any ending, a lone ``*`` one to four
-words. Errors: :class:`VocabularyError` names the entry and what is wrong.
+A phrase is matched at word boundaries, and not right after "non" (which makes the opposite: "non
+commercial"); a word ending in ``*`` matches any ending, a lone ``*`` one to four words. Errors: :class:`VocabularyError` names the entry and what is wrong.
 """
 
 from __future__ import annotations
@@ -118,7 +118,9 @@ def phrase_pattern(phrase: str, normalise: Callable[[str], str]) -> str:
             parts.append(re.escape(word.removesuffix("zzstarzz")) + r"\w* ")
         else:
             parts.append(re.escape(word) + " ")
-    return r"(?<![\w])" + "".join(parts).rstrip(" ") + r"(?![\w])"
+    # "non" before a word makes its opposite ("non commercial research" is no commercial use, "non
+    # exclusive" no exclusivity): a phrase right after it is not mentioned (one that opens with it is)
+    return r"(?<![\w])(?<!\bnon )" + "".join(parts).rstrip(" ") + r"(?![\w])"
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
