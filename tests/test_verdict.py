@@ -756,3 +756,19 @@ def test_non_commercial_use_is_not_read_as_commercial_use(retriever):
     (the licence does not mention training: no verdict rather than a wrong one)."""
     got = answer("Can we train a model for non-commercial research on a CC BY-NC 4.0 dataset?", retriever)
     assert got.verdict is None or got.verdict["value"] != "no", got.verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # GFDL-1.3 §4(L): a Modified Version preserves all Invariant Sections (vocabulary invariant-sections),
+        # asked directly or as a planned removal the short question points back at
+        ("Our docs reuse a GFDL manual. May we leave out its Invariant Sections in the print edition?", "no"),
+        (
+            "We mirror a GFDL-1.3 handbook on our intranet and plan to delete the invariant sections. OK?",
+            "no",
+        ),
+    ],
+)
+def test_invariant_sections_stay(retriever, question, value):
+    assert_verdict(retriever, question, value)

@@ -50,8 +50,8 @@ each resting on the cited facts, never on the wording of one example:
     question about them ``conditional``, as options one of which avoids them (``alternatives``) do.
 11. The question asked: of two yes/no questions joined by "or" (or ", and") the first
     (:func:`asked_sentences`); an anaphoric permission question ("can we ship it like that?") after a
-    situation stated as lacking what an obligation requires ("has no copyright header") asks to avoid
-    that obligation (:func:`lacked_obligations`).
+    situation stated as lacking what an obligation requires ("has no copyright header"), or as planning
+    to remove it ("drop its Invariant Sections"), asks to avoid that obligation (:func:`lacked_obligations`).
 12. The subjects: a licence named only as a contrast ("unlike Llama 2"), as the standard of comparison
     ("like Apache does", "the way we do for the CC BY ones") or as a mistaken identification ("a teammate
     thinks that's the Business Source License") is not a subject, and no party to a combination
@@ -102,6 +102,7 @@ STAND_IN = {
     "separate-licence": "user-thresholds",
     "pass-terms": "use-restrictions",
     "same-licence": "include-in-work",
+    "invariant-sections": "modify",  # leaving one out makes a Modified Version (GFDL §4)
 }
 # activities of training and of a model's outputs: whether what they produce is a work that includes the
 # material is not what any fact states (each licence's fact for the activity says what the text says about
@@ -213,6 +214,8 @@ def is_anaphoric(sentences: Sequence[str]) -> bool:
 # words that state something is missing, right before what is missing ("no copyright header", "without
 # the licence text", "stripped of its notices")
 _LACKING = {"no", "without", "lacks", "lacking", "missing", "stripped", "removed", "dropped", "omitting"}
+# verbs of a planned removal right before what is to be removed ("drop its long Invariant Sections")
+_REMOVING = {"drop", "strip", "remove", "omit", "delete", "cut", "skip"}
 # ... or right after it ("its copyright notice stripped", "the header was removed")
 _LACKING_AFTER = {"stripped", "removed", "missing", "dropped", "deleted", "gone"}
 
@@ -228,16 +231,19 @@ _NOT_HAVING = re.compile(
 )
 
 
-def lacked_obligations(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+def lacked_obligations(text: str, vocabulary: Vocabulary, planned: bool = False) -> tuple[str, ...]:
     """The obligation ids whose mention in ``text`` (normalised) is stated as missing: a word of
     ``_LACKING`` at most three words before it ("has no copyright header in it", "ships without a
     licence file"), a negated having or shipping right before it ("it doesn't ship a NOTICE file") or one
-    of ``_LACKING_AFTER`` in the two words after it ("its notice stripped")."""
+    of ``_LACKING_AFTER`` in the two words after it ("its notice stripped"). ``planned``: a removal the
+    question plans ("drop its Invariant Sections ... Allowed?", ``_REMOVING``) counts too; it is not a
+    statement that the material is missing (asking to remove it presumes it is there)."""
+    lacking = _LACKING | _REMOVING if planned else _LACKING
     return tuple(
         oid
         for oid, spans in vocabulary.obligation_mentions(text).items()
         if any(
-            _LACKING & set(text[max(0, a - 40) : a].split()[-3:])
+            lacking & set(text[max(0, a - 40) : a].split()[-3:])
             or _NOT_HAVING.search(text[max(0, a - 40) : a])
             or _LACKING_AFTER & set(text[e:].split()[:2])
             for a, e in spans
@@ -685,7 +691,7 @@ def _decide(
     if asks == "permission" and not named and (is_anaphoric(sentences) or _POINTS_BACK.search(joined)):
         # "The minified file has no copyright header. Can we ship it like that?": the described situation
         # lacks what an obligation requires, so the question asks whether that obligation may be avoided
-        lacking = lacked_obligations(normalise(analysis.question), vocabulary)
+        lacking = lacked_obligations(normalise(analysis.question), vocabulary, planned=True)
         if lacking:
             asks, named = "avoid", lacking
     warranty = _licensor_warranty(analysis, book, vocabulary, sentences)

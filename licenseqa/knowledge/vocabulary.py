@@ -13,7 +13,8 @@ against the schema below and compiles each phrase into a matcher over normalised
 - ``families``: ``{name: [document id, ...]}``, newest version first.
 
 A phrase is matched at word boundaries, and not right after "non" (which makes the opposite: "non
-commercial"); a word ending in ``*`` matches any ending, a lone ``*`` one to four words. Errors: :class:`VocabularyError` names the entry and what is wrong.
+commercial"); a word ending in ``*`` matches any ending, a lone ``*`` one to four words. Errors:
+:class:`VocabularyError` names the entry and what is wrong.
 """
 
 from __future__ import annotations
