@@ -772,3 +772,31 @@ def test_non_commercial_use_is_not_read_as_commercial_use(retriever):
 )
 def test_invariant_sections_stay(retriever, question, value):
     assert_verdict(retriever, question, value)
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # "X says P. Is he right?": the reported claim P is what is asked (rule 15)
+        (
+            "Our architect says that putting an MPL-2.0 file in our app means the whole app has to be MPL. "
+            "Is he right?",
+            "no",
+        ),
+        (
+            "Our CTO says we must publish the source of our modified AGPL-3.0 server because customers use "
+            "it over the web. Is he right?",
+            "yes",
+        ),
+    ],
+)
+def test_a_reported_claim_is_what_a_short_check_asks(retriever, question, value):
+    assert_verdict(retriever, question, value)
+
+
+def test_a_negated_reported_claim_gets_no_verdict(retriever):
+    """Whether "don't" governs the claim's main verb is not read from word order: no verdict, not a guess."""
+    got = answer(
+        "A colleague says we don't need to keep the MIT notice in our binary. Is that true?", retriever
+    )
+    assert got.verdict is None, got.verdict

@@ -67,6 +67,11 @@ each resting on the cited facts, never on the wording of one example:
     §2) decide whether its same-licence or source obligations reach that work. The asked sentence may name
     that work again as "the X" after the question introduced it as "our ... X" (:func:`names_our_work_again`).
     SSPL-1.0 has no such entry: its §13 reaches the programs used to offer the service.
+15. A reported claim: a short check ("Is he right?", "Is that true?") after someone's claim introduced by a
+    reporting verb ("our legal team says that ...", "a new hire insists ...") asks about that claim, so the
+    claim is read as the asked sentence (:func:`reported_claim`); a negated claim gets no verdict. A claim
+    that a work has to *be* under a subject licence ("has to be Apache too") names the same-licence
+    obligation by the licence's own name.
 """
 
 from __future__ import annotations
@@ -176,6 +181,39 @@ def asked_sentences(question: str) -> list[str]:
     alternative the asker fears or asks what follows, which the quoted clauses answer. So does an open
     question joined by ", and" ("Can we bundle it, and what notice must go with it?")."""
     return [normalise(_SECOND_ALTERNATIVE.split(p, maxsplit=1)[0]) for p in _raw_asked(question)]
+
+
+# "Is he right?", "Are they correct?", "Is that true?": a short question checking a claim stated before it
+_CHECKS_A_CLAIM = re.compile(
+    r"^(?:so |but )?(?:is|are) (?:that|this|it|he|she|they|the \w+|our \w+|our \w+ \w+) "
+    r"(?:right|correct|true|wrong)(?: here| about (?:that|this|it))?$"
+)
+# the reporting verbs that introduce someone's claim ("our legal team says that ...", "a new hire insists")
+_REPORTING = re.compile(
+    r"\b(?:says|said|insists|insisted|claims|claimed|argues|argued|thinks|thought|believes|believed|"
+    r"told us|tells us|told me|warns|warned|reckons|maintains|is convinced|are convinced|says we|"
+    r"keeps saying|kept saying)\b(?: that\b)?"
+)
+
+
+def reported_claim(question: str, sentences: Sequence[str]) -> str | None:
+    """The claim a short check ("Is he right?", "Is that true?") asks about, normalised: what follows the
+    last reporting verb ("... insists that makes our backend a Derivative Work that has to be Apache
+    too") in the sentences before it. A negated claim is not returned: its yes would be the no of the
+    positive one only when the negation governs the claim's main verb, which word order alone does not
+    show. None when the asked sentence checks no reported claim."""
+    if len(sentences) != 1 or not _CHECKS_A_CLAIM.match(sentences[0]):
+        return None
+    text = _ABBREVIATIONS.sub(lambda m: m.group(1), question.strip())
+    before = [p for p in re.split(r"(?<=[.?!])\s+", text) if not p.rstrip().endswith("?")]
+    for sentence in reversed(before):
+        said = list(_REPORTING.finditer(normalise(sentence)))
+        if said:
+            claim = normalise(sentence)[said[-1].end() :].strip()
+            if len(claim.split()) < 3 or _NEGATION.search(claim):
+                return None
+            return claim
+    return None
 
 
 def _yes_no_leading() -> frozenset[str]:
@@ -594,6 +632,20 @@ def _restricts_uses(facts: LicenceFacts) -> bool:
     return fact is not None and fact.effect == "not-allowed"
 
 
+def _takes_on_a_subject(analysis: Analysis, sentences: Sequence[str]) -> bool:
+    """Whether an asked sentence says a work is to *be* under a subject licence ("has to be Apache too",
+    "must be licensed under the MPL"): the same-licence obligation named by the licence's own name (its
+    name as detected, or that name's first word: "apache" for "apache 2.0")."""
+    text = " ".join(sentences)
+    for subject in analysis.subjects:
+        name = normalise(subject.name)
+        names = {name, name.split()[0]} if len(name.split()[0]) >= 3 else {name}
+        for n in names:
+            if re.search(rf"\bbe (?:licensed |released )?(?:under )?(?:the )?{re.escape(n)}\b", text):
+                return True
+    return False
+
+
 def _relicensing_target(analysis: Analysis, sentences: Sequence[str]) -> str | None:
     """The document id of a subject named right after "under" / "as" in an asked sentence ("publish it
     under CC BY-SA", "relicense it as Apache 2.0"): the licence the material would move to."""
@@ -656,6 +708,11 @@ def _decide(
         return None
     if analysis.form == "compare" and _COMPARING.search(" ".join(sentences)):
         return None  # "MIT or Apache-2.0?" asks for a comparison, not a yes or no
+    claim = reported_claim(analysis.question, sentences)
+    if claim is not None:
+        # "Our legal team says we'd have to open our own source too. Is that right?": the claim is what is
+        # asked; its yes or no is the answer to the check (rule 15)
+        sentences = [claim]
     if ask_term(vocabulary, "licensor").find(normalise(analysis.question)):
         # "I am the only contributor: can I relicense it?": the licence binds those who receive the work,
         # not the copyright holder, so its facts do not decide what the holder may do with their own work
@@ -688,6 +745,9 @@ def _decide(
         sentences = [remove_spans(x, turning.find(x)) for x in sentences]
     breaks = turning is not None
     asks, named = read_asks(sentences, vocabulary)
+    takes_on = asks in ("obligation", "avoid") and _takes_on_a_subject(analysis, sentences)
+    if takes_on and "same-licence" not in named:
+        named = (*named, "same-licence")  # "has to be Apache too": the work takes on the licence
     if asks == "permission" and not named and (is_anaphoric(sentences) or _POINTS_BACK.search(joined)):
         # "The minified file has no copyright header. Can we ship it like that?": the described situation
         # lacks what an obligation requires, so the question asks whether that obligation may be avoided
