@@ -800,3 +800,22 @@ def test_a_negated_reported_claim_gets_no_verdict(retriever):
         "A colleague says we don't need to keep the MIT notice in our binary. Is that true?", retriever
     )
     assert got.verdict is None, got.verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # the source is owed to recipients and users, not to everyone (rule 16) ...
+        (
+            "We host a modified AGPL-3.0 wiki for clients. Do we have to publish our changes to the public?",
+            "conditional",
+        ),
+        # ... and a source obligation that does not bind stays a no
+        (
+            "We use an unmodified MIT library in our app. Do we have to publish our source on a public repo?",
+            "no",
+        ),
+    ],
+)
+def test_the_source_is_owed_to_recipients_not_the_public(retriever, question, value):
+    assert_verdict(retriever, question, value)

@@ -72,6 +72,9 @@ each resting on the cited facts, never on the wording of one example:
     claim is read as the asked sentence (:func:`reported_claim`); a negated claim gets no verdict. A claim
     that a work has to *be* under a subject licence ("has to be Apache too") names the same-licence
     obligation by the licence's own name.
+16. Publishing the source *to the public* ("do we have to publish our changes publicly?", the vocabulary's
+    ``to-the-public`` ask): the source obligations of the facts are owed to the recipients or the users of
+    the work, so a "yes" becomes ``conditional`` (it depends on who receives or uses it); a "no" stays.
 """
 
 from __future__ import annotations
@@ -889,6 +892,15 @@ def _decide(
         ]
     if forbade:
         acts = tuple(dict.fromkeys((*acts, "use-restrictions")))
+    if (
+        value == "yes"
+        and asks == "obligation"
+        and "source" in named
+        and ask_term(vocabulary, "to-the-public").find(" ".join(sentences))
+    ):
+        # "do we have to publish our modified code publicly?": the source is owed to those who receive the
+        # work or interact with it (the facts' own wording), not to everyone, so it depends on who they are
+        value = "conditional"
     verdict = Verdict(value, asks, tuple(said[:3]), tuple(named), tuple(acts))
     return _turned_round(verdict) if breaks else verdict
 
