@@ -179,7 +179,20 @@ CASES = [
         None,
     ),
     # the licensor changing the licence of later releases: whether the earlier grant stays in force is not
-    # what an activity fact says (rule 9)
+    # what an activity fact says, the licence's words on its duration are (rule 9, facts grant_duration) ...
+    (
+        "The maintainers moved their Apache-2.0 library to a commercial licence. Are the versions we already "
+        "have still under Apache-2.0?",
+        "yes",
+        ("Apache-2.0", "2"),
+    ),
+    (
+        "The authors switched their GPL-3.0 tool to a commercial licence. Can they revoke the GPL for the "
+        "releases we already run?",
+        "no",
+        ("GPL-3.0-only", "2"),
+    ),
+    # ... and where the licence states no duration (MPL-2.0, BSD-3-Clause) there is no verdict
     (
         "The vendor switched to the BSL. Can we keep using the last MPL-2.0 release in our pipeline?",
         None,

@@ -41,8 +41,10 @@ each resting on the cited facts, never on the wording of one example:
    and its facts say nothing about what the copyright holder may do with their own work.
 9. A question about the licensor changing the licence of later releases ("the maintainers switched to a
    commercial licence: are the versions we run still covered?", the vocabulary's ``upstream-change`` ask)
-   gets no verdict: it asks whether an earlier grant stays in force (its duration and revocability), and
-   no activity fact states that.
+   asks whether an earlier grant stays in force: no activity fact states that, the licence's own words on
+   its duration do (facts ``grant_duration``: Apache-2.0 §2 "perpetual ... irrevocable", GPL-3.0 §2 "for
+   the term of copyright ... irrevocable"). With them the versions received stay licensed (yes; "can
+   they revoke it?" no); without them (MIT, BSD state no duration) there is no verdict.
 10. Conditions attached to conveyed copies (facts ``on_conveying``: the conditions of selling copies, GPL-3.0
     §4) are not triggered when the situation states that no copy changes hands (a hosted service or
     internal use, with no distribution mode: :func:`conveys_no_copy`); obligations a clause binds only in a
@@ -635,6 +637,36 @@ def _restricts_uses(facts: LicenceFacts) -> bool:
     return fact is not None and fact.effect == "not-allowed"
 
 
+# "can they revoke our licence for the old versions?": asks whether the grant can be taken back
+_REVOKING = re.compile(
+    r"\b(?:revok\w*|take (?:it |that |them )?back|withdraw\w*|pull (?:it|the licen\w*)|cancel\w*)\b"
+)
+# "do we have to move to the new licence?": a duty the change would put on us
+_DUTY = re.compile(r"\b(?:have to|has to|need to|needs to|must|required to|oblig\w*|forced? to|forces us)\b")
+
+
+def _grant_outlives_a_change(
+    analysis: Analysis, book: FactsBook, vocabulary: Vocabulary, sentences: Sequence[str]
+) -> Verdict | None:
+    """Rule 9: the licensor changes the licence of later releases. When every subject licence states that
+    its grant is perpetual or irrevocable, or lasts for the term of copyright (facts ``grant_duration``),
+    copies already received under it stay licensed: "are they still covered?" -> yes; "can they revoke
+    it?" or "do we have to move to the new licence?" -> no. A licence that states no duration (MIT, BSD)
+    or calls its grant revocable decides nothing."""
+    target = _relicensing_target(analysis, [normalise(analysis.question)])  # the licence moved *to*
+    docs = [
+        d for subject in not_contrasted(analysis) for d in subject.doc_ids if d in book.facts and d != target
+    ]
+    stated = [(d, book.facts[d].grant_duration) for d in dict.fromkeys(docs)]
+    if not stated or any(g is None for _, g in stated):
+        return None
+    asks, named = read_asks(sentences, vocabulary)
+    text = " ".join(sentences)
+    value = "no" if _DUTY.search(text) or _REVOKING.search(text) else "yes"
+    said = tuple(VerdictSentence(f"Under {d}: {g.text}", g.cite) for d, g in stated if g is not None)
+    return Verdict(value, asks, said[:3], tuple(named), ())
+
+
 def _takes_on_a_subject(analysis: Analysis, sentences: Sequence[str]) -> bool:
     """Whether an asked sentence says a work is to *be* under a subject licence ("has to be Apache too",
     "must be licensed under the MPL"): the same-licence obligation named by the licence's own name (its
@@ -722,8 +754,9 @@ def _decide(
         return None
     if ask_term(vocabulary, "upstream-change").find(normalise(analysis.question)):
         # "the project switched to a commercial licence: are the versions we run still under Apache-2.0?"
-        # asks whether an earlier grant outlives the licensor's change, which no activity fact states
-        return None
+        # asks whether an earlier grant outlives the licensor's change: the licence's own words on how long
+        # its grant lasts decide (facts grant_duration), no activity fact does
+        return _grant_outlives_a_change(analysis, book, vocabulary, sentences)
     # "does X violate the licence?" asks whether X is permitted (or an obligation may be avoided), with the
     # answer turned round: an act the licence does not allow breaks it (yes), an allowed one does not (no)
     # "do we need the author's permission to X?" is turned round the same way: the licence's own grant

@@ -46,6 +46,9 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
     separate_works:                # optional: what the licence says of separate, independent works that
       text: "Separate, independent programs shipped beside it (an aggregate) stay under their own terms."
       cite: [...]                  #   merely sit beside its material (GPL-3.0 §5 aggregate, GPL-2.0 §2)
+    grant_duration:                # optional: how long the grant lasts and whether it can be revoked, as
+      text: "The copyright licence is perpetual and irrevocable."   # the licence says ("perpetual,
+      cite: [...]                  #   irrevocable", "for the term of copyright"; Apache-2.0 §2, GPL-3.0 §2)
     restricted_uses:               # optional, only where activities.use-restrictions is not-allowed: each
       critical-infrastructure:     #   kind of use (an id of the vocabulary's restricted_uses) the licence
         text: "Not for operating critical infrastructure ..."   # or its policy forbids, and the clause
@@ -204,6 +207,8 @@ class LicenceFacts:
     restricted_uses: Mapping[str, RestrictedUse] = field(default_factory=dict)
     secondary: SecondaryLicences | None = None
     separate_works: SeparateWorks | None = None
+    # how long the grant lasts, as the licence states it (same shape: text and citations)
+    grant_duration: SeparateWorks | None = None
 
     def citations(self) -> list[FactCitation]:
         return [c for _, c in _where_cited(self)]
@@ -257,6 +262,12 @@ class LicenceFacts:
                 "text": self.separate_works.text,
                 "cite": [_cite_dict(c) for c in self.separate_works.cite],
             },
+            "grant_duration": None
+            if self.grant_duration is None
+            else {
+                "text": self.grant_duration.text,
+                "cite": [_cite_dict(c) for c in self.grant_duration.cite],
+            },
         }
 
 
@@ -308,7 +319,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
     if not isinstance(data, dict):
         raise FactsError(f"{where}: a facts file must be a YAML mapping.")
     keys = {"id", "copyleft", "summary", "seeded_from", "adds_to_base", "activities", "terms"}
-    keys |= {"restricted_uses", "secondary_licences", "separate_works"}
+    keys |= {"restricted_uses", "secondary_licences", "separate_works", "grant_duration"}
     unknown = set(data) - keys
     if unknown:
         problems.append(f"unknown keys: {', '.join(sorted(unknown))}.")
@@ -445,6 +456,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
     restricted = _restricted_uses(data.get("restricted_uses"), activities, doc_id, vocabulary, problems)
     secondary = _secondary_licences(data.get("secondary_licences"), doc_id, problems)
     separate = _separate_works(data.get("separate_works"), doc_id, problems)
+    duration = _separate_works(data.get("grant_duration"), doc_id, problems, "grant_duration")
     adds_to_base = data.get("adds_to_base", False)
     if not isinstance(adds_to_base, bool):
         problems.append("adds_to_base must be true or false.")
@@ -463,6 +475,7 @@ def parse_facts(data: Any, where: str, vocabulary: Vocabulary, kind: str | None 
         restricted_uses=restricted,
         secondary=secondary,
         separate_works=separate,
+        grant_duration=duration,
     )
 
 
@@ -483,16 +496,19 @@ def _secondary_licences(raw: Any, doc_id: str, problems: list[str]) -> Secondary
     return SecondaryLicences(tuple(licences), condition, cites)
 
 
-def _separate_works(raw: Any, doc_id: str, problems: list[str]) -> SeparateWorks | None:
+def _separate_works(
+    raw: Any, doc_id: str, problems: list[str], key: str = "separate_works"
+) -> SeparateWorks | None:
+    """A ``{text, cite}`` statement of the licence under ``key`` (``separate_works``, ``grant_duration``)."""
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) - {"text", "cite"}:
-        problems.append("separate_works must be a mapping of text, cite.")
+        problems.append(f"{key} must be a mapping of text, cite.")
         return None
-    cites = _cites(raw.get("cite"), "separate_works", doc_id, problems)
+    cites = _cites(raw.get("cite"), key, doc_id, problems)
     if not cites:
-        problems.append("separate_works needs at least one citation.")
-    return SeparateWorks(_text(raw.get("text"), "separate_works.text", problems), cites)
+        problems.append(f"{key} needs at least one citation.")
+    return SeparateWorks(_text(raw.get("text"), f"{key}.text", problems), cites)
 
 
 def _restricted_uses(
@@ -630,6 +646,7 @@ def _where_cited(facts: LicenceFacts) -> list[tuple[str, FactCitation]]:
     out += [(f"restricted_uses.{u}", c) for u, f in facts.restricted_uses.items() for c in f.cite]
     out += [("secondary_licences", c) for c in (facts.secondary.cite if facts.secondary else ())]
     out += [("separate_works", c) for c in (facts.separate_works.cite if facts.separate_works else ())]
+    out += [("grant_duration", c) for c in (facts.grant_duration.cite if facts.grant_duration else ())]
     return out
 
 
