@@ -832,3 +832,24 @@ def test_a_negated_reported_claim_gets_no_verdict(retriever):
 )
 def test_the_source_is_owed_to_recipients_not_the_public(retriever, question, value):
     assert_verdict(retriever, question, value)
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # rule 17: the obligations named are all the licence attaches to the situation ...
+        (
+            "We ship an MIT library in our app. Is keeping its copyright notice and licence text all we need?",
+            "yes",
+        ),
+        # ... except a NOTICE file, which binds only if the work has one (Apache-2.0 §4(d), if_present) ...
+        (
+            "We ship an Apache-2.0 library in our app. Is including the licence text all we have to do?",
+            "conditional",
+        ),
+        # ... or not: a modified GPL-3.0 tool also owes change notices and the Corresponding Source
+        ("We distribute a modified GPL-3.0 tool as binaries. Is keeping the licence text all we need?", "no"),
+    ],
+)
+def test_whether_the_obligations_named_are_all(retriever, question, value):
+    assert_verdict(retriever, question, value)

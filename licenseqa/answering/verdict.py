@@ -77,6 +77,9 @@ each resting on the cited facts, never on the wording of one example:
 16. Publishing the source *to the public* ("do we have to publish our changes publicly?", the vocabulary's
     ``to-the-public`` ask): the source obligations of the facts are owed to the recipients or the users of
     the work, so a "yes" becomes ``conditional`` (it depends on who receives or uses it); a "no" stays.
+17. Completeness: "is including the licence text all we need to do?" (the vocabulary's ``completeness``
+    ask, with an obligation named) is answered yes when the facts of the situation carry no obligation
+    beyond those named, no when one carries another (:func:`_complete`).
 """
 
 from __future__ import annotations
@@ -302,6 +305,8 @@ def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tu
     found = {t.id for t in vocabulary.asks if t.find(text)}
     if any(s.split()[:1] in (["must"], ["shall"]) for s in sentences):
         found.add("obligation")  # "Must new adapters be registered?" asks whether an obligation applies
+    if "completeness" in found and named:
+        return "completeness", named  # "is including the licence text all we need to do?"
     if "sufficiency" in found:
         return "sufficiency", named
     opens_with_can = any(s.split()[:1] and s.split()[0] in {"can", "could", "may"} for s in sentences)
@@ -667,6 +672,70 @@ def _grant_outlives_a_change(
     return Verdict(value, asks, said[:3], tuple(named), ())
 
 
+def _complete(
+    analysis: Analysis,
+    book: FactsBook,
+    vocabulary: Vocabulary,
+    sentences: Sequence[str],
+    named: Sequence[str],
+) -> Verdict | None:
+    """Rule 17: "Is including the licence text all we need to do?" names obligations and asks whether they
+    are all that the licence attaches to the situation. Yes when, under every subject licence, the decided
+    facts of the situation carry no obligation beyond those named; no when one carries another (stated
+    with its clause) or the situation is not allowed; conditional when the others bind only in a narrower
+    case or on material that may be missing (facts ``scoped``, ``if_present``, ``alternatives``)."""
+    acts = situation(analysis, sentences, "obligation", named, vocabulary) or described_situation(
+        analysis, vocabulary
+    )
+    if not acts:
+        return None
+    values: list[str] = []
+    said: list[VerdictSentence] = []
+    for doc_id in dict.fromkeys(d for subject in not_contrasted(analysis) for d in subject.doc_ids):
+        facts = book.get(doc_id)
+        if facts is None:
+            continue
+        decided = [
+            _in_situation(facts.activities[a], acts)
+            for a in acts
+            if a in facts.activities and facts.activities[a].effect != "not-addressed"
+        ]
+        if conveys_no_copy(acts):
+            decided = [f for f in decided if not f.on_conveying] or decided
+        if not decided:
+            continue
+        banned = [f for f in decided if f.effect == "not-allowed"]
+        # marking changes binds only on modified material: without a modification in the situation it is
+        # no further obligation
+        asked = set(named) | (set() if "modify" in acts else {"state-changes"})
+        extra = [f for f in decided if f.effect == "allowed-if" and set(f.obligations) - asked]
+        hedged = [
+            f
+            for f in extra
+            if set(f.obligations) - asked <= set(f.scoped) | set(f.if_present) | set(f.alternatives)
+        ]
+        if banned:
+            values.append("no")
+            said += _say(facts, banned)
+        elif extra and len(hedged) < len(extra):
+            values.append("no")
+            said += _say(facts, [f for f in extra if f not in hedged])
+        elif extra:
+            values.append("conditional")
+            said += _say(facts, hedged)
+        else:
+            values.append("yes")
+            said += _say(facts, decided)
+    if not values:
+        return None
+    value = values[0] if len(set(values)) == 1 else ("no" if "no" in values else "conditional")
+    unique: list[VerdictSentence] = []
+    for x in said:
+        if x.text not in [u.text for u in unique]:
+            unique.append(x)
+    return Verdict(value, "completeness", tuple(unique[:3]), tuple(named), tuple(acts))
+
+
 def _takes_on_a_subject(analysis: Analysis, sentences: Sequence[str]) -> bool:
     """Whether an asked sentence says a work is to *be* under a subject licence ("has to be Apache too",
     "must be licensed under the MPL"): the same-licence obligation named by the licence's own name (its
@@ -795,6 +864,8 @@ def _decide(
         return warranty
     if asks == "sufficiency":
         return None  # whether one way of complying suffices is beyond what a fact states
+    if asks == "completeness":
+        return _complete(analysis, book, vocabulary, sentences, named)
     breaks = breaks and asks in ("permission", "avoid")
     circumstance = asks == "avoid" and not named
     if circumstance:
@@ -1100,7 +1171,8 @@ def relevant_facts(
         return ()
     sentences = asked_sentences(analysis.question)
     asks, named = read_asks(sentences, vocabulary)
-    acts = situation(analysis, sentences, "obligation" if asks == "sufficiency" else asks, named, vocabulary)
+    reading = "obligation" if asks in ("sufficiency", "completeness") else asks
+    acts = situation(analysis, sentences, reading, named, vocabulary)
     acts = acts or described_situation(analysis, vocabulary)
     out: list[VerdictSentence] = []
     for doc_id in dict.fromkeys(d for subject in not_contrasted(analysis) for d in subject.doc_ids):
