@@ -839,7 +839,7 @@ def test_the_source_is_owed_to_recipients_not_the_public(retriever, question, va
     [
         # rule 17: the obligations named are all the licence attaches to the situation ...
         (
-            "We ship an MIT library in our app. Is keeping its copyright notice and licence text all we need?",
+            "We ship an MIT library in our app. Is keeping the copyright notice and licence all we need?",
             "yes",
         ),
         # ... except a NOTICE file, which binds only if the work has one (Apache-2.0 §4(d), if_present) ...
