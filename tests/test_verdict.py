@@ -853,3 +853,31 @@ def test_the_source_is_owed_to_recipients_not_the_public(retriever, question, va
 )
 def test_whether_the_obligations_named_are_all(retriever, question, value):
     assert_verdict(retriever, question, value)
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # Llama 2 §1(b)(v): its outputs may not improve another large language model (restricted use) ...
+        ("Can we use Llama 2 outputs to train our own Mistral-based model?", "no"),
+        (
+            "We generate chat transcripts with Llama 2 70B and use them to fine-tune a Mistral model. OK?",
+            "no",
+        ),
+        # ... fine-tuning Llama 2 itself is not that use
+        ("Can we fine-tune Llama 2 on our support tickets and sell access to it?", "yes"),
+    ],
+)
+def test_outputs_improving_another_model(retriever, question, value):
+    assert_verdict(retriever, question, value)
+
+
+def test_a_use_of_another_model_is_not_read_when_the_licensed_model_is_its_object():
+    from licenseqa.answering.verdict import restricted_uses_in
+    from licenseqa.knowledge.vocabulary import normalise_text
+
+    vocab = Vocabulary.load()
+    other = normalise_text("We use Llama 2 outputs to fine-tune our Mistral model")
+    itself = normalise_text("We use Llama 2 outputs to fine-tune Llama 2 7B")
+    assert "improve-other-models" in restricted_uses_in(other, vocab, ["llama 2"])
+    assert "improve-other-models" not in restricted_uses_in(itself, vocab, ["llama 2"])

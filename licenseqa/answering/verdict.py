@@ -555,12 +555,14 @@ def _one_licence(
     # the copyleft scope decides whether the asker's own, separate work is reached (same-licence / source)
     reach = set(named) & {"same-licence", "source"}
     if own_work and reach and facts.copyleft in ("none", "file", "library"):
+        # the scope shows where the licensed material meets the asker's work: combining it, else shipping it
+        where = next((f for kind in _WHERE_SCOPE_SHOWS for f in decided if f.activity in kind), decided[0])
         scope = VerdictSentence(
             f"Under {facts.doc_id} the copyleft scope is {facts.copyleft}: its terms do not reach your own, "
             "separate code.",
-            tuple(c for f in decided[:1] for c in f.cite),
+            where.cite,
         )
-        return ("yes" if asks == "avoid" else "no"), [scope, *_say(facts, decided)[:1]]
+        return ("yes" if asks == "avoid" else "no"), [scope, *_say(facts, [where])[:1]]
     if separate and reach and facts.separate_works is not None and not set(acts) & _COMBINING:
         # the question describes the asker's own work as separate and independent (not linked or combined):
         # the licence's own words on separate works decide (GPL-3.0 §5 aggregate, GPL-2.0 §2)
@@ -591,6 +593,14 @@ def _one_licence(
     if banned:
         return "no", _say(facts, banned)
     return "yes", _say(facts, decided)
+
+
+# the activities where a copyleft scope shows, in order: combining the material with the asker's work,
+# then shipping it
+_WHERE_SCOPE_SHOWS = (
+    {"include-in-work", "static-linking", "dynamic-linking"},
+    {"distribute-binary", "distribute-source", "network-service"},
+)
 
 
 def asks_about_own_work(text: str, vocabulary: Vocabulary) -> bool:
@@ -907,7 +917,11 @@ def _decide(
         # what is asked about (rule 5)
         acts = described_situation(analysis, vocabulary)
     # "can we ...?" and "can we ... without the AI label?" ask whether a use is permitted (rule 6)
-    uses = restricted_uses_in(normalise(analysis.question), vocabulary) if asks != "obligation" else ()
+    uses = (
+        restricted_uses_in(normalise(analysis.question), vocabulary, [s.name for s in analysis.subjects])
+        if asks != "obligation"
+        else ()
+    )
     # the threshold governs the right to use the model at all: it decides a question about using, serving
     # or shipping it, not one about another act with its own conditions (training other models, outputs)
     count = stated_user_count(analysis.question) if set(acts) <= _USE_ACTS and not uses else None
@@ -1106,13 +1120,21 @@ def _turned_round(verdict: Verdict, sentences: bool = True) -> Verdict:
 _NEGATIONS = {"not", "never", "no", "without", "nor", "t"}
 
 
-def restricted_uses_in(text: str, vocabulary: Vocabulary) -> tuple[str, ...]:
+def restricted_uses_in(
+    text: str, vocabulary: Vocabulary, subject_names: Sequence[str] = ()
+) -> tuple[str, ...]:
     """Ids of the vocabulary's restricted uses that normalised ``text`` describes (rule 6): a phrase within
     six words after a negation does not count, unless the phrase opens with the negation itself
-    ("without disclaiming ...")."""
+    ("without disclaiming ..."). A use of another model (``other_than_subject``) does not count when a
+    subject's name (``subject_names``: the licensed model) is within six words after the phrase: its
+    object is the licensed model itself ("... outputs to fine tune llama 2 7b")."""
+    names = [normalise(n) for n in subject_names if normalise(n)]
     found: list[str] = []
     for term in vocabulary.restricted_uses:
         for start, end in term.find(text):
+            after = " " + " ".join(text[end:].split()[:6]) + " "
+            if term.other_than_subject and any(f" {n} " in after or after.startswith(f" {n}") for n in names):
+                continue
             opens_negated = text[start:end].split()[0] in _NEGATIONS
             if opens_negated or not _NEGATIONS & set(text[:start].split()[-6:]):
                 found.append(term.id)

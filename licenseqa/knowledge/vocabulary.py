@@ -8,6 +8,8 @@ against the schema below and compiles each phrase into a matcher over normalised
   model licences and acceptable-use policies forbid (a licence's facts say which of them it forbids, with
   the clause);
   an activity may add ``use_case`` (``source`` | ``binary`` | ``network``, the OSADL use case it selects),
+  a restricted use ``other_than_subject: true`` (a use of *another* model: not when the licensed model
+  itself is its object),
   a form may add ``leading`` (words that open a question of that form);
 - ``generic_licence_words``: words that make a capitalised "... License" phrase generic;
 - ``families``: ``{name: [document id, ...]}``, newest version first.
@@ -60,6 +62,9 @@ class Term:
     pattern: re.Pattern[str]
     use_case: str | None = None
     leading: tuple[str, ...] = ()
+    # a restricted use of *another* model (``other_than_subject: true``): a mention whose object is the
+    # licensed model itself ("use Llama 2 outputs to fine-tune Llama 2 7B") is not that use
+    other_than_subject: bool = False
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of normalised ``text`` where one of the phrases occurs."""
@@ -139,7 +144,9 @@ def _terms(raw: Any, section: str, normalise: Callable[[str], str]) -> tuple[Ter
         where = f"{section}[{i}]"
         if not isinstance(entry, dict):
             raise VocabularyError(f"{where} must be a mapping.")
-        unknown = set(entry) - {"id", "label", "source", "synonyms", "use_case", "leading"}
+        unknown = (
+            set(entry) - {"id", "label", "source", "synonyms", "use_case", "leading"} - {"other_than_subject"}
+        )
         if unknown:
             raise VocabularyError(f"{where} has unknown keys: {', '.join(sorted(unknown))}.")
         for key in ("id", "label", "source"):
@@ -153,6 +160,9 @@ def _terms(raw: Any, section: str, normalise: Callable[[str], str]) -> tuple[Ter
         if use_case is not None and use_case not in USE_CASES:
             raise VocabularyError(f"{where}.use_case must be one of {', '.join(USE_CASES)}.")
         leading = _strings(entry["leading"], f"{where}.leading") if "leading" in entry else ()
+        other = entry.get("other_than_subject", False)
+        if not isinstance(other, bool):
+            raise VocabularyError(f"{where}.other_than_subject must be true or false.")
         sources = sorted({phrase_pattern(s, normalise) for s in synonyms}, key=len, reverse=True)
         out.append(
             Term(
@@ -163,6 +173,7 @@ def _terms(raw: Any, section: str, normalise: Callable[[str], str]) -> tuple[Ter
                 pattern=re.compile("|".join(f"(?:{s})" for s in sources)),
                 use_case=use_case,
                 leading=tuple(normalise(w) for w in leading),
+                other_than_subject=other,
             )
         )
     return tuple(out)
