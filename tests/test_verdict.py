@@ -326,11 +326,11 @@ def test_verdicts_on_our_own_set(retriever):
 
 
 def test_verdicts_on_dev2_do_not_regress(retriever):
-    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.696, wrong 0.010); the
+    """dev2's 102 graded yes/no questions: floors at the measured figures (accuracy 0.765, wrong 0.010); the
     issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, DEV2)
     assert v["questions"] == 102
-    assert v["accuracy"] >= 0.696, v
+    assert v["accuracy"] >= 0.765, v
     assert v["wrong_rate"] <= 0.01, v
 
 
@@ -339,10 +339,10 @@ def test_verdicts_on_dev2_do_not_regress(retriever):
     [
         # paraphrased from public threads (eval/README.md); floors at the figures measured 2026-12-04;
         # threads-confirm was only measured, the others were read to find failure kinds
-        ("threads-software.jsonl", 27, 0.703, 0.075),
-        ("threads-models.jsonl", 26, 0.423, 0.077),
+        ("threads-software.jsonl", 27, 0.777, 0.038),
+        ("threads-models.jsonl", 26, 0.461, 0.039),
         ("threads-mixed.jsonl", 28, 0.571, 0.072),
-        ("threads-confirm.jsonl", 28, 0.5, 0.108),
+        ("threads-confirm.jsonl", 28, 0.535, 0.072),
     ],
 )
 def test_verdicts_on_questions_from_public_threads(retriever, name, questions, accuracy, wrong):
@@ -881,3 +881,54 @@ def test_a_use_of_another_model_is_not_read_when_the_licensed_model_is_its_objec
     itself = normalise_text("We use Llama 2 outputs to fine-tune Llama 2 7B")
     assert "improve-other-models" in restricted_uses_in(other, vocab, ["llama 2"])
     assert "improve-other-models" not in restricted_uses_in(itself, vocab, ["llama 2"])
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # "Share" (the CC 4.0 term for distributing) is a distribution; "does X apply" asks whether an
+        # obligation applies
+        ("Can we share a CC BY-ND 4.0 report after converting it from PDF to EPUB?", "yes"),
+        (
+            "We copied a CC BY-SA 4.0 dataset into our product database. If we share the database, does "
+            "ShareAlike apply to it?",
+            "yes",
+        ),
+        ("Does the GPL-3.0 source requirement apply if we only run the tool internally?", "no"),
+        # OFL-1.1 condition 3: the Reserved Font Name binds Modified Versions only (scoped)
+        ("We ship an unmodified OFL font in our app. Do we have to rename it?", "conditional"),
+        (
+            "We subset an OFL-1.1 font with a Reserved Font Name and ship it in our app. Must we rename it?",
+            "yes",
+        ),
+    ],
+)
+def test_sharing_applying_and_reserved_names(retriever, question, value):
+    assert_verdict(retriever, question, value)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # rule 18: the duty a ban implies, where the item states it (OpenRAIL: "without expressly and
+        # intelligibly disclaiming that it is machine generated")
+        "Must we tell users of our BigScience OpenRAIL-M chatbot that they are chatting with an AI?",
+        "Our assistant runs on a BLOOM model. Do we need to disclose to users that it is a bot?",
+    ],
+)
+def test_the_duty_a_ban_implies(retriever, question):
+    assert_verdict(retriever, question, "yes")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # no restricted uses listed: the duty is not read into the licence by analogy
+        "Our chatbot uses an Apache-2.0 model. Must we tell users they are talking to a bot?",
+        # Gemma's policy bans claiming human authorship; it states no duty to label
+        "Our support bot runs on Gemma. Do we have to disclose to users that replies are AI generated?",
+    ],
+)
+def test_a_duty_no_item_states_gets_no_yes(retriever, question):
+    got = answer(question, retriever)
+    assert got.verdict is None or got.verdict["value"] != "yes", got.verdict

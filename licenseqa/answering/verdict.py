@@ -80,6 +80,11 @@ each resting on the cited facts, never on the wording of one example:
 17. Completeness: "is including the licence text all we need to do?" (the vocabulary's ``completeness``
     ask, with an obligation named) is answered yes when the facts of the situation carry no obligation
     beyond those named, no when one carries another (:func:`_complete`).
+18. The duty a ban implies: an obligation question naming no obligation of the vocabulary but the duty a
+    restricted use's ban implies ("does the licence require us to tell users they're talking to a
+    machine?": the ``duty`` phrases of undisclosed machine generation) is answered yes under a licence whose
+    facts list that restricted use as a duty (``duty: true``), citing its item; otherwise there is no
+    verdict (:func:`_duty_of_a_ban`).
 """
 
 from __future__ import annotations
@@ -746,6 +751,29 @@ def _complete(
     return Verdict(value, "completeness", tuple(unique[:3]), tuple(named), tuple(acts))
 
 
+def _duty_of_a_ban(
+    analysis: Analysis, book: FactsBook, vocabulary: Vocabulary, sentences: Sequence[str]
+) -> Verdict | None:
+    """Rule 18: "Does the licence require us to tell users they are talking to a machine?" names the duty a
+    restricted use's ban implies (the vocabulary's ``duty`` phrases: undisclosed machine generation). Yes
+    under a licence whose facts list that restricted use with ``duty: true`` (its item states the duty:
+    OpenRAIL "without expressly and intelligibly disclaiming"), citing its item; a ban only of claiming
+    human authorship (Gemma, Llama 4) states no duty, and a licence that does not list the use decides
+    nothing (the lists are not read by analogy), so without one there is no verdict."""
+    text = " ".join(sentences)
+    duties = [t for t in vocabulary.restricted_uses if t.find_duty(text)]
+    said: list[VerdictSentence] = []
+    for doc_id in dict.fromkeys(d for subject in not_contrasted(analysis) for d in subject.doc_ids):
+        facts = book.get(doc_id)
+        for term in duties:
+            if facts is not None and term.id in facts.restricted_uses and facts.restricted_uses[term.id].duty:
+                item = facts.restricted_uses[term.id]
+                said.append(VerdictSentence(f"Under {doc_id}: {item.text}", item.cite))
+    if not said:
+        return None
+    return Verdict("yes", "obligation", tuple(said[:3]), (), ("use-restrictions",))
+
+
 def _takes_on_a_subject(analysis: Analysis, sentences: Sequence[str]) -> bool:
     """Whether an asked sentence says a work is to *be* under a subject licence ("has to be Apache too",
     "must be licensed under the MPL"): the same-licence obligation named by the licence's own name (its
@@ -938,6 +966,10 @@ def _decide(
         return Verdict(
             counted[0][2], asks, tuple(x for c in counted[:2] for x in c[3]), (), ("user-thresholds",)
         )
+    if asks == "obligation" and not named:
+        duty = _duty_of_a_ban(analysis, book, vocabulary, sentences)
+        if duty is not None:
+            return duty
     if not acts and not uses:
         return None
     own_work = asks_about_own_work(" ".join(sentences), vocabulary)

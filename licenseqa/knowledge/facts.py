@@ -53,6 +53,7 @@ One reviewed YAML file per licence document of the corpus, ``data/facts/<doc id>
       critical-infrastructure:     #   kind of use (an id of the vocabulary's restricted_uses) the licence
         text: "Not for operating critical infrastructure ..."   # or its policy forbids, and the clause
         cite: [...]
+        duty: false                #   optional: true when the item states a positive duty ("disclaim ...")
 
 Effects (the source of each rule is the cited clause):
 
@@ -190,6 +191,9 @@ class RestrictedUse:
     use: str
     text: str
     cite: tuple[FactCitation, ...]
+    # the item states a positive duty (OpenRAIL Attachment A: "without expressly and intelligibly
+    # disclaiming that it is machine generated"), not only a ban ("claiming it was created by a human")
+    duty: bool = False
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,7 @@ class LicenceFacts:
                 for t, f in self.terms.items()
             },
             "restricted_uses": {
-                u: {"text": f.text, "cite": [_cite_dict(c) for c in f.cite]}
+                u: {"text": f.text, "cite": [_cite_dict(c) for c in f.cite], "duty": f.duty}
                 for u, f in self.restricted_uses.items()
             },
             "secondary_licences": None
@@ -529,13 +533,18 @@ def _restricted_uses(
         if use not in known:
             problems.append(f"{w}: unknown use (one of {', '.join(sorted(known))}).")
             continue
-        if not isinstance(entry, dict) or set(entry) - {"text", "cite"}:
-            problems.append(f"{w} must be a mapping of text and cite.")
+        if not isinstance(entry, dict) or set(entry) - {"text", "cite", "duty"}:
+            problems.append(f"{w} must be a mapping of text, cite and an optional duty.")
             continue
         cites = _cites(entry.get("cite"), w, doc_id, problems)
         if not cites:
             problems.append(f"{w} needs at least one citation.")
-        out[str(use)] = RestrictedUse(str(use), _text(entry.get("text"), f"{w}.text", problems), cites)
+        duty = entry.get("duty", False)
+        if not isinstance(duty, bool):
+            problems.append(f"{w}.duty must be true or false.")
+            duty = False
+        text = _text(entry.get("text"), f"{w}.text", problems)
+        out[str(use)] = RestrictedUse(str(use), text, cites, duty)
     return out
 
 

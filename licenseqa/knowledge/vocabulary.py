@@ -9,7 +9,7 @@ against the schema below and compiles each phrase into a matcher over normalised
   the clause);
   an activity may add ``use_case`` (``source`` | ``binary`` | ``network``, the OSADL use case it selects),
   a restricted use ``other_than_subject: true`` (a use of *another* model: not when the licensed model
-  itself is its object),
+  itself is its object) and ``duty`` (phrases naming the duty its ban implies: "tell users it is an AI"),
   a form may add ``leading`` (words that open a question of that form);
 - ``generic_licence_words``: words that make a capitalised "... License" phrase generic;
 - ``families``: ``{name: [document id, ...]}``, newest version first.
@@ -65,6 +65,13 @@ class Term:
     # a restricted use of *another* model (``other_than_subject: true``): a mention whose object is the
     # licensed model itself ("use Llama 2 outputs to fine-tune Llama 2 7B") is not that use
     other_than_subject: bool = False
+    # a restricted use's ``duty`` phrases: the duty its ban implies, as an obligation question names it
+    # ("do we have to tell users they're talking to a machine?" for undisclosed machine generation)
+    duty: re.Pattern[str] | None = None
+
+    def find_duty(self, text: str) -> list[tuple[int, int]]:
+        """Spans of normalised ``text`` naming the duty this restricted use implies (none without one)."""
+        return [m.span() for m in self.duty.finditer(text)] if self.duty is not None else []
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of normalised ``text`` where one of the phrases occurs."""
@@ -135,6 +142,9 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+_TERM_KEYS = {"id", "label", "source", "synonyms", "use_case", "leading", "other_than_subject", "duty"}
+
+
 def _terms(raw: Any, section: str, normalise: Callable[[str], str]) -> tuple[Term, ...]:
     if not isinstance(raw, list) or not raw:
         raise VocabularyError(f"Vocabulary section {section!r} must be a non-empty list.")
@@ -144,9 +154,7 @@ def _terms(raw: Any, section: str, normalise: Callable[[str], str]) -> tuple[Ter
         where = f"{section}[{i}]"
         if not isinstance(entry, dict):
             raise VocabularyError(f"{where} must be a mapping.")
-        unknown = (
-            set(entry) - {"id", "label", "source", "synonyms", "use_case", "leading"} - {"other_than_subject"}
-        )
+        unknown = set(entry) - _TERM_KEYS
         if unknown:
             raise VocabularyError(f"{where} has unknown keys: {', '.join(sorted(unknown))}.")
         for key in ("id", "label", "source"):
@@ -163,6 +171,10 @@ def _terms(raw: Any, section: str, normalise: Callable[[str], str]) -> tuple[Ter
         other = entry.get("other_than_subject", False)
         if not isinstance(other, bool):
             raise VocabularyError(f"{where}.other_than_subject must be true or false.")
+        duty = None
+        if "duty" in entry:
+            duties = sorted({phrase_pattern(d, normalise) for d in _strings(entry["duty"], f"{where}.duty")})
+            duty = re.compile("|".join(f"(?:{d})" for d in sorted(duties, key=len, reverse=True)))
         sources = sorted({phrase_pattern(s, normalise) for s in synonyms}, key=len, reverse=True)
         out.append(
             Term(
@@ -174,6 +186,7 @@ def _terms(raw: Any, section: str, normalise: Callable[[str], str]) -> tuple[Ter
                 use_case=use_case,
                 leading=tuple(normalise(w) for w in leading),
                 other_than_subject=other,
+                duty=duty,
             )
         )
     return tuple(out)
