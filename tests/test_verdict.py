@@ -330,7 +330,7 @@ def test_verdicts_on_dev2_do_not_regress(retriever):
     issue's bars (0.85 / 0.05) are not met yet."""
     v = _verdicts(retriever, DEV2)
     assert v["questions"] == 102
-    assert v["accuracy"] >= 0.765, v
+    assert v["accuracy"] >= 0.784, v
     assert v["wrong_rate"] <= 0.01, v
 
 
@@ -932,3 +932,23 @@ def test_the_duty_a_ban_implies(retriever, question):
 def test_a_duty_no_item_states_gets_no_yes(retriever, question):
     got = answer(question, retriever)
     assert got.verdict is None or got.verdict["value"] != "yes", got.verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # a work that is to keep being under a licence ("keep the whole library MIT") names the target of a
+        # same-licence question, not a notice to keep
+        ("Can our app stay MIT if we copy a GPL-3.0 function into it?", "no"),
+        ("We add a few MPL-2.0 files to our Apache-2.0 project. Can it stay Apache-2.0?", "yes"),
+        # OpenRAIL-M §7: reasonable efforts to use the latest version (not in Open RAIL++-M)
+        (
+            "We run Stable Diffusion 1.5 under the CreativeML OpenRAIL-M licence. Must we update to the "
+            "latest version of the model?",
+            "yes",
+        ),
+        ("Must we upgrade to the latest version of an SDXL model under CreativeML Open RAIL++-M?", "no"),
+    ],
+)
+def test_kept_licences_and_the_latest_version(retriever, question, value):
+    assert_verdict(retriever, question, value)

@@ -121,6 +121,7 @@ STAND_IN = {
     "pass-terms": "use-restrictions",
     "same-licence": "include-in-work",
     "invariant-sections": "modify",  # leaving one out makes a Modified Version (GFDL §4)
+    "latest-version": "internal-use",  # the duty binds using the model at all (OpenRAIL-M §7)
 }
 # activities of training and of a model's outputs: whether what they produce is a work that includes the
 # material is not what any fact states (each licence's fact for the activity says what the text says about
@@ -790,14 +791,22 @@ def _takes_on_a_subject(analysis: Analysis, sentences: Sequence[str]) -> bool:
 
 def _relicensing_target(analysis: Analysis, sentences: Sequence[str]) -> str | None:
     """The document id of a subject named right after "under" / "as" in an asked sentence ("publish it
-    under CC BY-SA", "relicense it as Apache 2.0"): the licence the material would move to."""
+    under CC BY-SA", "relicense it as Apache 2.0"), or as what a work is to keep being ("and keep the whole
+    library MIT", "can our app stay MIT if ..."): the licence the material would move to."""
     text = " ".join(sentences)
     for subject in analysis.subjects[1:]:
         name = re.escape(normalise(subject.name))
         # whole words: "to a GPL-3.0" is not read inside "into a GPL-3.0" (inclusion, not relicensing)
         if re.search(rf"\b(?:under|as|to) (?:plain |the |a )?{name}\b", text):
             return subject.doc_ids[0]
+        # the licence ends what the work keeps being ("keep the whole library mit"), not a notice to keep
+        # ("keep the mit licence text")
+        if re.search(rf"\b(?:keep|stay|remain)s? (?:\w+ ){{0,3}}?{name}(?= *$| (?:{_KEPT_ENDS})\b)", text):
+            return subject.doc_ids[0]
     return None
+
+
+_KEPT_ENDS = "and|or|if|when|after|but|too|even|while|although|though|once|licensed"
 
 
 def decide(
