@@ -225,6 +225,10 @@ def test_cli_facts_show_validate_compare(full_index):
     )
     aup = run_cli("facts", "llama4-aup", env=env)
     assert "restricted uses (cannot):" in aup.stdout and "llama4-aup §2(d)" in aup.stdout
+    # what the licence says of separate works and of how long its grant lasts, each cited
+    assert "separate works:" in text.stdout and "AGPL-3.0-only §5" in text.stdout
+    assert "how long the grant lasts: All rights granted" in text.stdout and "AGPL-3.0-only §2" in text.stdout
+    assert data["grant_duration"]["cite"][0]["section"] == "2"
     ok = run_cli("facts", "validate", "--json", env=env)
     assert ok.returncode == 0, ok.stdout
     assert json.loads(ok.stdout) | {"problems": []} == json.loads(ok.stdout) and json.loads(ok.stdout)["ok"]

@@ -177,7 +177,8 @@ def _cites(cites: list[dict[str, Any]]) -> str:
 
 def render_facts(facts: LicenceFacts) -> list[str]:
     """The text view: a header, then one line per activity (effect, plain words, citations), then terms,
-    then the kinds of use the licence forbids, then the licences its code may go out under on a condition."""
+    then the kinds of use the licence forbids, then the licences its code may go out under on a condition,
+    then what it says of separate works and of how long its grant lasts."""
     d = facts.to_dict()
     lines = [f"{facts.doc_id}: {facts.summary}", f"copyleft scope: {facts.copyleft}"]
     if facts.seeded_from:
@@ -210,6 +211,10 @@ def render_facts(facts: LicenceFacts) -> list[str]:
         lines.append("")
         lines.append(f"secondary licences ({', '.join(secondary['licences'])}): {secondary['condition']}")
         lines.append(f"    {_cites(secondary['cite'])}")
+    for key, label in (("separate_works", "separate works"), ("grant_duration", "how long the grant lasts")):
+        stated = d.get(key)
+        if stated:
+            lines += ["", f"{label}: {stated['text']}", f"    {_cites(stated['cite'])}"]
     return lines
 
 
