@@ -341,7 +341,7 @@ def test_verdicts_on_dev2_do_not_regress(retriever):
         # threads-confirm was only measured, the others were read to find failure kinds
         ("threads-software.jsonl", 27, 0.777, 0.038),
         ("threads-models.jsonl", 26, 0.461, 0.039),
-        ("threads-mixed.jsonl", 28, 0.571, 0.072),
+        ("threads-mixed.jsonl", 28, 0.607, 0.072),
         ("threads-confirm.jsonl", 28, 0.535, 0.072),
     ],
 )
@@ -952,3 +952,21 @@ def test_a_duty_no_item_states_gets_no_yes(retriever, question):
 )
 def test_kept_licences_and_the_latest_version(retriever, question, value):
     assert_verdict(retriever, question, value)
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # royalty-free grants: no fee is owed for the licence (obligation fee) ...
+        ("Do we have to pay royalties to ship an Apache-2.0 library in our product?", "no"),
+        ("Do we owe Meta a licence fee for running our chatbot on Llama 3.1?", "no"),
+    ],
+)
+def test_no_fee_is_owed_under_a_royalty_free_grant(retriever, question, value):
+    assert_verdict(retriever, question, value)
+
+
+def test_a_fee_question_where_the_use_is_not_granted_gets_no_verdict(retriever):
+    """Commercial use is outside CC BY-NC's grant: whether a fee buys it is the licensor's offer."""
+    got = answer("Do we have to pay a license fee to use a CC BY-NC 4.0 dataset in our paid app?", retriever)
+    assert got.verdict is None, got.verdict
