@@ -340,7 +340,7 @@ def test_verdicts_on_dev2_do_not_regress(retriever):
         # paraphrased from public threads (eval/README.md); floors at the figures measured 2026-12-04;
         # threads-confirm was only measured, the others were read to find failure kinds
         ("threads-software.jsonl", 27, 0.777, 0.038),
-        ("threads-models.jsonl", 26, 0.461, 0.039),
+        ("threads-models.jsonl", 26, 0.5, 0.039),
         ("threads-mixed.jsonl", 28, 0.607, 0.072),
         ("threads-confirm.jsonl", 28, 0.535, 0.072),
     ],
@@ -970,3 +970,16 @@ def test_a_fee_question_where_the_use_is_not_granted_gets_no_verdict(retriever):
     """Commercial use is outside CC BY-NC's grant: whether a fee buys it is the licensor's offer."""
     got = answer("Do we have to pay a license fee to use a CC BY-NC 4.0 dataset in our paid app?", retriever)
     assert got.verdict is None, got.verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # a required name prefix is the naming obligation (Llama 3.x: names beginning with "Llama") ...
+        ("We fine-tuned Llama 3.3 and will publish it. Must its name begin with Llama?", "yes"),
+        # ... which Apache-2.0 does not have
+        ("We fine-tuned a Mistral Apache-2.0 model. Must its name start with Mistral?", "no"),
+    ],
+)
+def test_a_required_name_prefix(retriever, question, value):
+    assert_verdict(retriever, question, value)
