@@ -66,6 +66,8 @@ def decide_by_guidance(analysis: Analysis, rules: GuidanceRules, vocabulary: Voc
     turned = breaks and not violation_is_a_premise(joined, vocabulary, analysis.question)
     turned = turned or bool(ask_term(vocabulary, "prohibition").find(joined))  # "does our policy forbid X?"
     asks, _ = read_asks(sentences, vocabulary)
+    if asks == "completeness":
+        asks = "sufficiency"  # "is a ticket all we need?": for a policy step, whether it is enough
     if ask_term(vocabulary, "needs-permission").find(joined):
         asks = "obligation"  # "do we need OSPO's approval to ...": whether the step is required
     if _COUNTS_AS.search(joined):
