@@ -95,6 +95,14 @@ def test_a_use_policy_shows_the_uses_it_forbids(app_env):
     assert "lqa-restricted" not in "".join(m.value for m in _open("MIT").markdown)  # MIT forbids no use
 
 
+def test_the_licence_s_statements_on_separate_works_and_its_grant(app_env):
+    table = _html(_open("GPL-3.0-only"), "lqa-statements")
+    assert "Separate works" in _row(table, "aggregate") and "§5" in _row(table, "aggregate")
+    row = _row(table, "How long the grant lasts")
+    assert "irrevocable provided the stated conditions are met" in row and "§2" in row
+    assert "lqa-statements" not in "".join(m.value for m in _open("MIT").markdown)  # MIT states neither
+
+
 def test_compare_marks_the_rows_that_differ(app_env):
     at = _open("MIT")
     at.selectbox(key="facts_compare").set_value("Apache-2.0").run()

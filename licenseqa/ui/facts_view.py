@@ -105,6 +105,34 @@ def restricted_uses_table_html(rows: Iterable[Mapping[str, Any]], href: HrefFn) 
     )
 
 
+# what a licence states beside its activities (facts ``separate_works``, ``grant_duration``), as shown
+STATEMENTS = (("separate_works", "Separate works"), ("grant_duration", "How long the grant lasts"))
+
+
+def statement_rows(facts: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per statement of :data:`STATEMENTS` the facts hold: ``{"topic", "text", "cite"}``."""
+    return [
+        {"topic": label, "text": f.get("text") or "", "cite": list(f.get("cite") or [])}
+        for key, label in STATEMENTS
+        if (f := facts.get(key))
+    ]
+
+
+def statements_table_html(rows: Iterable[Mapping[str, Any]], href: HrefFn) -> str:
+    """The rows of :func:`statement_rows` as one escaped HTML block."""
+    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Topic", "The licence says", "Clauses"))
+    body = [
+        f'<tr><td style="{_CELL}"><b>{_e(r["topic"])}</b></td>'
+        f'<td style="{_CELL}">{_e(r["text"])}</td>'
+        f'<td style="{_CELL} white-space: nowrap;">{cite_links_html(r["cite"], href)}</td></tr>'
+        for r in rows
+    ]
+    return (
+        f'<table class="lqa-statements" style="{_TABLE}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
 def comparison_rows(
     rows: Iterable[Mapping[str, Any]],
     activity_labels: Mapping[str, str],
@@ -310,6 +338,10 @@ def render_facts(doc_id: str, href: HrefFn) -> None:
     if restricted:
         st.markdown("**Uses it forbids**")
         st.markdown(restricted_uses_table_html(restricted, href), unsafe_allow_html=True)
+    statements = statement_rows(data)
+    if statements:
+        st.markdown("**What it says of separate works and of its grant**")
+        st.markdown(statements_table_html(statements, href), unsafe_allow_html=True)
     if facts.secondary is not None:
         st.markdown(
             f"**May also go out under ({md_escape(', '.join(facts.secondary.licences))}), on a condition:** "
