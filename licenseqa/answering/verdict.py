@@ -518,6 +518,29 @@ _USE_ACTS = frozenset(
 )
 
 
+def decided_facts(facts: LicenceFacts, acts: Sequence[str]) -> list[ActivityFact]:
+    """The facts of ``facts`` that decide something for the situation ``acts`` (not ``not-addressed``),
+    each read in the situation (:func:`_in_situation`). When no copy changes hands, the facts that bind only
+    conveyed copies (``on_conveying``, e.g. the conditions of selling copies, GPL-3.0 §4) are not triggered
+    and say nothing about the hosted service or the internal use, whose own facts speak for it."""
+    decided = [
+        _in_situation(facts.activities[a], acts)
+        for a in acts
+        if a in facts.activities and facts.activities[a].effect != "not-addressed"
+    ]
+    if conveys_no_copy(acts):
+        decided = [f for f in decided if not f.on_conveying] or decided
+    return decided
+
+
+def unique_sentences(sentences: Sequence[VerdictSentence]) -> list[VerdictSentence]:
+    """``sentences`` without repeats of the same text, in order."""
+    seen: dict[str, VerdictSentence] = {}
+    for x in sentences:
+        seen.setdefault(x.text, x)
+    return list(seen.values())
+
+
 def _one_licence(
     facts: LicenceFacts,
     asks: str,
@@ -530,16 +553,7 @@ def _one_licence(
     """The value and sentences for one licence document, or None when its facts do not decide. ``missing``:
     the obligations whose material the question states is missing (:func:`lacked_obligations`);
     ``separate``: the question describes the asker's own work as separate and independent."""
-    decided: list[ActivityFact] = [
-        _in_situation(facts.activities[a], acts)
-        for a in acts
-        if a in facts.activities and facts.activities[a].effect != "not-addressed"
-    ]
-    if conveys_no_copy(acts):
-        # no copy changes hands: the facts that bind only conveyed copies (on_conveying, e.g. the
-        # conditions of selling copies, GPL-3.0 §4) are not triggered and say nothing about the hosted
-        # service or the internal use, whose own facts speak for the situation
-        decided = [f for f in decided if not f.on_conveying] or decided
+    decided = decided_facts(facts, acts)
     if not decided:
         return None
     banned = [f for f in decided if f.effect == "not-allowed"]
@@ -711,13 +725,7 @@ def _complete(
         facts = book.get(doc_id)
         if facts is None:
             continue
-        decided = [
-            _in_situation(facts.activities[a], acts)
-            for a in acts
-            if a in facts.activities and facts.activities[a].effect != "not-addressed"
-        ]
-        if conveys_no_copy(acts):
-            decided = [f for f in decided if not f.on_conveying] or decided
+        decided = decided_facts(facts, acts)
         if not decided:
             continue
         banned = [f for f in decided if f.effect == "not-allowed"]
@@ -745,11 +753,7 @@ def _complete(
     if not values:
         return None
     value = values[0] if len(set(values)) == 1 else ("no" if "no" in values else "conditional")
-    unique: list[VerdictSentence] = []
-    for x in said:
-        if x.text not in [u.text for u in unique]:
-            unique.append(x)
-    return Verdict(value, "completeness", tuple(unique[:3]), tuple(named), tuple(acts))
+    return Verdict(value, "completeness", tuple(unique_sentences(said)[:3]), tuple(named), tuple(acts))
 
 
 def _duty_of_a_ban(
@@ -1037,11 +1041,7 @@ def _decide(
     value = values.pop() if len(values) == 1 else "conditional"
     if described and value != "no":
         return None  # rule 5: only a prohibition of the situation described answers it
-    said: list[VerdictSentence] = []
-    for *_, sents in results:
-        for s in sents:
-            if s.text not in [x.text for x in said]:
-                said.append(s)
+    said = unique_sentences([s for *_, sents in results for s in sents])
     if value == "conditional" and len(results) > 1:  # one sentence per licence, each with its own value
         said = [
             VerdictSentence(
