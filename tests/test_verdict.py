@@ -801,6 +801,8 @@ def test_invariant_sections_stay(retriever, question, value):
             "it over the web. Is he right?",
             "yes",
         ),
+        # a claimed ban is turned round like "does MIT forbid ...?"
+        ("A colleague says the MIT licence forbids selling our app. Is that true?", "no"),
     ],
 )
 def test_a_reported_claim_is_what_a_short_check_asks(retriever, question, value):
@@ -983,3 +985,17 @@ def test_a_fee_question_where_the_use_is_not_granted_gets_no_verdict(retriever):
 )
 def test_a_required_name_prefix(retriever, question, value):
     assert_verdict(retriever, question, value)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a reported claim that states no duty the vocabulary names is not answered as a permission
+        "Our auditor claims that bundling an unmodified ISC library forces our SDK to be ISC. Is she right?",
+        # "all we need" without an obligation named: what is offered as complete is not known
+        "Is attaching the MPL-2.0 text all we need when we ship unmodified MPL files in our installer?",
+    ],
+)
+def test_claims_and_completeness_questions_that_name_no_duty_get_no_yes(retriever, question):
+    got = answer(question, retriever)
+    assert got.verdict is None or got.verdict["value"] != "yes", got.verdict

@@ -210,6 +210,10 @@ _REPORTING = re.compile(
 )
 
 
+# the licence as the subject of a ban in a reported claim ("the LGPL flat out forbids static linking")
+_BAN = re.compile(r"\b(?:flat out |outright |completely |totally )?(?:forbids|prohibits|bans|disallows)\b")
+
+
 def reported_claim(question: str, sentences: Sequence[str]) -> str | None:
     """The claim a short check ("Is he right?", "Is that true?") asks about, normalised: what follows the
     last reporting verb ("... insists that makes our backend a Derivative Work that has to be Apache
@@ -311,8 +315,10 @@ def read_asks(sentences: Sequence[str], vocabulary: Vocabulary) -> tuple[str, tu
     found = {t.id for t in vocabulary.asks if t.find(text)}
     if any(s.split()[:1] in (["must"], ["shall"]) for s in sentences):
         found.add("obligation")  # "Must new adapters be registered?" asks whether an obligation applies
-    if "completeness" in found and named:
-        return "completeness", named  # "is including the licence text all we need to do?"
+    if "completeness" in found:
+        # "is including the licence text all we need to do?"; without an obligation named ("is attaching
+        # the MPL text all we need?") what is offered as complete is not known: undecided, like sufficiency
+        return ("completeness" if named else "sufficiency"), named
     if "sufficiency" in found:
         return "sufficiency", named
     opens_with_can = any(s.split()[:1] and s.split()[0] in {"can", "could", "may"} for s in sentences)
@@ -864,6 +870,22 @@ def _decide(
     if analysis.form == "compare" and _COMPARING.search(" ".join(sentences)):
         return None  # "MIT or Apache-2.0?" asks for a comparison, not a yes or no
     claim = reported_claim(analysis.question, sentences)
+    states = ("obligation", "avoid")
+    turns = ("violation", "prohibition", "needs-permission")
+    # a claimed ban ("the LGPL flat out forbids static linking") asks whether the act is permitted, with
+    # yes and no turned round, like "does the LGPL forbid ...?"
+    claimed_ban = [m.span() for m in _BAN.finditer(claim)] if claim is not None else []
+    if claim is not None and claimed_ban:
+        claim = remove_spans(claim, claimed_ban)
+    elif (
+        claim is not None
+        and read_asks([claim], vocabulary)[0] not in states
+        and not any(ask_term(vocabulary, t).find(claim) for t in turns)
+    ):
+        # a claim that states no duty and no ban ("bundling it forces our SDK to be ISC" read as a use)
+        # would be answered as a permission, whose yes says the act is permitted, not that the claim holds;
+        # a claimed ban ("the LGPL forbids static linking") is turned round like the question itself
+        return None
     if claim is not None:
         # "Our legal team says we'd have to open our own source too. Is that right?": the claim is what is
         # asked; its yes or no is the answer to the check (rule 15)
@@ -899,7 +921,7 @@ def _decide(
     )
     if turning is not None:
         sentences = [remove_spans(x, turning.find(x)) for x in sentences]
-    breaks = turning is not None
+    breaks = turning is not None or bool(claimed_ban)
     asks, named = read_asks(sentences, vocabulary)
     takes_on = asks in ("obligation", "avoid") and _takes_on_a_subject(analysis, sentences)
     if takes_on and "same-licence" not in named:
